@@ -1,0 +1,128 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build (or reuse) a cached test kernel from Debian's linux-source-6.12.
+#
+#   scripts/kernel.sh FLAVOUR        FLAVOUR is the name of kernel/FLAVOUR.config
+#
+# The build directory is keyed by the source package version and a hash of
+# the fragment, under ${XDG_CACHE_HOME:-$HOME/.cache}/mdevfw/. It is taken
+# as good only once the stamp file written after a successful build exists.
+# The last line of output is the build directory.
+set -euo pipefail
+
+flavour=${1:?usage: kernel.sh FLAVOUR | --src}
+top=$(cd "$(dirname "$0")/.." && pwd)
+frag=$top/kernel/$flavour.config
+
+case $flavour in
+--src) frag=/dev/null ;;
+uml-*) arch=um ;;
+x86-*) arch=x86_64 ;;
+*) echo "kernel.sh: unknown flavour $flavour" >&2; exit 2 ;;
+esac
+[ -f "$frag" ] || [ "$frag" = /dev/null ] || { echo "kernel.sh: no fragment $frag" >&2; exit 2; }
+
+ver=$(apt-cache policy linux-source-6.12 | awk '/Installed:/ { print $2 }')
+case $ver in
+''|'(none)') echo "kernel.sh: linux-source-6.12 is not installed" >&2; exit 2 ;;
+esac
+tarball=/usr/src/linux-source-6.12.tar.xz
+# Patches to the source (kernel/*.patch) are part of the UML flavours' key.
+patches=()
+case $flavour in uml-*) patches=("$top"/kernel/*.patch) ;; esac
+[ -e "${patches[0]:-/nonexistent}" ] || patches=()
+hash=$(cat "$frag" "${patches[@]}" | sha256sum | cut -c1-12)
+cache=${XDG_CACHE_HOME:-$HOME/.cache}/mdevfw
+src=$cache/src-$ver/linux-source-6.12
+out=$cache/$flavour-$ver-$hash
+stamp=$out/.mdevfw-complete
+
+if [ "$flavour" != --src ] && [ -f "$stamp" ]; then
+	echo "kernel.sh: $flavour: cached"
+	echo "$out"
+	exit 0
+fi
+
+mkdir -p "$cache"
+if [ ! -f "$src/.mdevfw-extracted" ]; then
+	echo "kernel.sh: extracting $tarball ($ver)"
+	rm -rf "$cache/src-$ver"
+	mkdir -p "$cache/src-$ver"
+	tar -xJf "$tarball" -C "$cache/src-$ver"
+	touch "$src/.mdevfw-extracted"
+fi
+# Apply each patch once; the stamp lists what was applied. The patches
+# touch only arch/um, so applying one never disturbs another flavour.
+for p in "${patches[@]}"; do
+	sum=$(sha256sum <"$p" | cut -c1-12)
+	grep -qx "$sum" "$src/.mdevfw-extracted" && continue
+	echo "kernel.sh: applying $(basename "$p")"
+	patch -s -d "$src" -p1 --forward <"$p" || { echo "kernel.sh: $p does not apply" >&2; exit 1; }
+	echo "$sum" >>"$src/.mdevfw-extracted"
+done
+
+if [ "$flavour" = --src ]; then
+	echo "$src"
+	exit 0
+fi
+
+# Old builds of the same flavour are dead weight: the disk can be small.
+for old in "$cache/$flavour"-*; do
+	[ -d "$old" ] && [ "$old" != "$out" ] && rm -rf "$old"
+done
+
+need_kb=$((1500 * 1024))
+free_kb=$(df -Pk "$cache" | awk 'NR == 2 { print $4 }')
+if [ "$free_kb" -lt "$need_kb" ]; then
+	echo "kernel.sh: need 1.5 GB free under $cache, have $((free_kb / 1024)) MB" >&2
+	exit 1
+fi
+
+mk() { make -s -C "$src" O="$out" ARCH=$arch "$@"; }
+
+echo "kernel.sh: configuring $flavour in $out"
+mkdir -p "$out"
+mk defconfig >/dev/null
+[ $arch = x86_64 ] && mk kvm_guest.config >/dev/null
+
+args=()
+while IFS='=' read -r key val; do
+	case $key in ''|'#'*) continue ;; esac
+	opt=${key#CONFIG_}
+	case $val in
+	y) args+=(--enable "$opt") ;;
+	m) args+=(--module "$opt") ;;
+	n) args+=(--disable "$opt") ;;
+	*) args+=(--set-val "$opt" "$val") ;;
+	esac
+done < "$frag"
+"$src/scripts/config" --file "$out/.config" "${args[@]}"
+mk olddefconfig >/dev/null
+
+# Fail if olddefconfig silently dropped or changed any option we asked for.
+bad=0
+while IFS='=' read -r key val; do
+	case $key in ''|'#'*) continue ;; esac
+	if [ "$val" = n ]; then
+		if grep -q "^$key=" "$out/.config"; then
+			echo "kernel.sh: $key should be off: $(grep "^$key=" "$out/.config")" >&2
+			bad=1
+		fi
+	elif ! grep -qx "$key=$val" "$out/.config"; then
+		echo "kernel.sh: $key=$val was dropped (now: $(grep -E "^(# )?$key[= ]" "$out/.config" || echo absent))" >&2
+		bad=1
+	fi
+done < "$frag"
+[ $bad = 0 ] || { echo "kernel.sh: fragment $frag does not apply" >&2; exit 1; }
+
+echo "kernel.sh: building $flavour (a few minutes)"
+start=$(date +%s)
+if [ $arch = um ]; then
+	mk -j"$(nproc)" all >"$out/build.log" 2>&1 || { tail -40 "$out/build.log" >&2; exit 1; }
+else
+	mk -j"$(nproc)" bzImage modules >"$out/build.log" 2>&1 || { tail -40 "$out/build.log" >&2; exit 1; }
+fi
+echo "kernel.sh: built $flavour in $(( $(date +%s) - start )) s"
+echo "$ver $hash $(date -u +%FT%TZ)" >"$stamp"
+echo "$out"
