@@ -1,0 +1,43 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build our modules for a test lane, in .build/LANE/, from a copy of the
+# sources (Kbuild writes its objects next to them, and each lane needs its
+# own). W=1, and any compiler warning fails the build.
+#
+#   build-modules.sh LANE [make args...]
+#
+# Lanes: uml-debug, uml-bench, x86-debug-smp, stock, and uml-debug-naive:
+# the uml-debug kernel with MDEVFW_NAIVE=y, the seed's lock ordering, used
+# only by the negative test that lockdep must catch.
+set -euo pipefail
+lane=${1:?usage: build-modules.sh LANE [make args]}
+shift
+top=$(cd "$(dirname "$0")/.." && pwd)
+
+case $lane in
+uml-debug-naive) kdir=$("$top/scripts/kernel.sh" uml-debug | tail -1); arch=um
+	set -- MDEVFW_NAIVE=y "$@" ;;
+uml-debug|uml-bench) kdir=$("$top/scripts/kernel.sh" "$lane" | tail -1); arch=um ;;
+x86-debug-smp) kdir=$("$top/scripts/kernel.sh" x86-debug | tail -1); arch=x86_64 ;;
+stock) kdir=$("$top/scripts/stock.sh" --kdir | tail -1); arch=x86_64 ;;
+*) echo "build-modules.sh: unknown lane $lane" >&2; exit 2 ;;
+esac
+
+out=$top/.build/$lane
+mkdir -p "$out"
+# Copy with timestamps, so make rebuilds only what changed.
+(cd "$top" && tar -cf - Kbuild include core mdev devlink sample-parent kunit \
+	selftests/fixture 2>/dev/null) | tar -xf - -C "$out"
+
+log=$out/build.log
+if ! make -C "$kdir" ARCH=$arch M="$out" W=1 "$@" modules >"$log" 2>&1; then
+	cat "$log" >&2
+	echo "build-modules.sh: $lane build failed" >&2
+	exit 1
+fi
+if grep -E 'warning:|error:' "$log" >&2; then
+	echo "build-modules.sh: $lane build has warnings (W=1 must be clean)" >&2
+	exit 1
+fi
+echo "$out"

@@ -1,0 +1,90 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot a test kernel with the host's root, run CMD in the repository, then
+# read the whole kernel log for splats.
+#
+#   vm-run.sh [--lane L] [--timeout S] [--expect KIND] [--quiet] CMD...
+#
+# Lanes: uml-debug (default), x86-debug-smp, stock. Inside, CMD runs in the
+# repository with MDEVFW_MODDIR (the lane's freshly built modules),
+# MDEVFW_KSRC (the kernel source, for the kselftest headers) and
+# selftests/lib/guest.sh (helpers such as mdevfw_load).
+#
+# The exit status is CMD's, or 1 if the kernel log is not clean. With
+# --expect KIND it is 0 only if a splat of that kind was caught.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+lane=uml-debug
+timeout=120
+expect=
+quiet=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--lane) lane=$2; shift 2 ;;
+	--timeout) timeout=$2; shift 2 ;;
+	--expect) expect=$2; shift 2 ;;
+	--quiet) quiet=1; shift ;;
+	--) shift; break ;;
+	*) break ;;
+	esac
+done
+cmd="$*"
+[ -n "$cmd" ] || { echo "usage: vm-run.sh [--lane L] [--timeout S] [--expect KIND] CMD" >&2; exit 2; }
+
+ksrc=$("$top/scripts/kernel.sh" --src | tail -1)
+moddir=$top/.build/$lane
+runs=$top/.build/runs
+mkdir -p "$runs"
+run=$(mktemp -d "$runs/$lane.XXXXXX")
+# Keep the last 40 runs for post-mortems.
+ls -dt "$runs"/*/ 2>/dev/null | tail -n +41 | xargs -r rm -rf
+
+cat >"$run/env" <<ENV
+WORKDIR=$(printf '%q' "$top")
+CMD=$(printf '%q' "$cmd")
+CMD_TIMEOUT=$timeout
+HUNG_TIMEOUT=10
+MDEVFW_LANE=$lane
+MDEVFW_MODDIR=$(printf '%q' "$moddir")
+MDEVFW_KSRC=$(printf '%q' "$ksrc")
+ENV
+
+host_timeout=$((timeout + 90))
+start=$(date +%s.%N)
+case $lane in
+uml-debug|uml-bench|uml-debug-naive)
+	kdir=$("$top/scripts/kernel.sh" "${lane%-naive}" | tail -1) || exit 1
+	# UML takes its console on fd 1; the guest's log is read from dmesg.txt.
+	timeout -k 10 "$host_timeout" "$kdir/linux" mem=1G rootfstype=hostfs rootflags=/ rw \
+		init="$top/selftests/lib/guest-init.sh" RUN="$run" quiet \
+		con=null con0=null,fd:1 </dev/null >"$run/console.log" 2>&1
+	vmrc=$?
+	;;
+x86-debug-smp|stock)
+	"$top/scripts/qemu-boot.sh" "$lane" "$run" "$host_timeout" >"$run/console.log" 2>&1
+	vmrc=$?
+	;;
+*)
+	echo "vm-run: unknown lane $lane" >&2
+	exit 2
+	;;
+esac
+[ $vmrc = 124 ] || [ $vmrc = 137 ] && touch "$run/host-timeout"
+secs=$(echo "$(date +%s.%N) - $start" | bc)
+
+[ -n "$quiet" ] || cat "$run/out.log" 2>/dev/null
+rc=$(cat "$run/rc" 2>/dev/null || echo 125)
+if [ -e "$run/host-timeout" ]; then
+	echo "vm-run: the VM did not finish in ${host_timeout}s; console tail:"
+	tail -60 "$run/console.log" | sed 's/^/  | /'
+fi
+printf 'vm-run: lane %s, %.1f s, command exit %s, run dir %s\n' "$lane" "$secs" "$rc" "$run"
+if [ -n "$expect" ]; then
+	"$top/selftests/lib/detect.sh" "$run" "$expect"
+	exit $?
+fi
+if ! "$top/selftests/lib/detect.sh" "$run"; then
+	exit 1
+fi
+exit "$rc"
