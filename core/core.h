@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Private structures and helpers shared by core/, mdev/ and devlink/.
+ * Documentation/locking.rst is the reference for every rule asserted here.
+ */
+#ifndef _MDEVFW_CORE_H
+#define _MDEVFW_CORE_H
+
+#include <linux/kobject.h>
+#include <linux/lockdep.h>
+#include <linux/srcu.h>
+#include <mdevfw.h>
+
+#define MDEVFW_BUS_NAME		"mdev"
+#define MDEVFW_CLASS_NAME	"mdev_bus"
+
+/**
+ * struct mdevfw_type - one type directory under mdev_supported_types
+ * @kobj: its directory; the last put frees the structure
+ * @parent: the parent while it is published, read under mdevfw_srcu;
+ *	cleared under the lifecycle lock when the type is removed
+ * @info: the vendor's description of the type
+ * @priv: the vendor's data
+ * @devices_kobj: the "devices" directory of links to this type's mdevs
+ * @node: entry in the parent's list of types, under the lifecycle lock
+ * @used: live mdevs of this type, written under the lifecycle lock
+ * @removed: set under the lifecycle lock once the type is gone
+ */
+struct mdevfw_type {
+	struct kobject kobj;
+	struct mdevfw_parent __rcu *parent;
+	const struct mdevfw_type_info *info;
+	void *priv;
+	struct kobject *devices_kobj;
+	struct list_head node;
+	unsigned int used;
+	bool removed;
+};
+
+static inline struct mdevfw_type *to_mdevfw_type(struct kobject *kobj)
+{
+	return container_of(kobj, struct mdevfw_type, kobj);
+}
+
+/* core/main.c */
+extern struct srcu_struct mdevfw_srcu;
+extern const struct bus_type mdevfw_bus_type;
+extern struct class_compat *mdevfw_class_compat;
+
+/*
+ * Sysfs handlers hold their file's kernfs active reference, and removing a
+ * file waits for it. kernfs tells lockdep about that only when the two
+ * overlap, so we tell it always: every framework handler holds this map
+ * shared for as long as it holds its active reference, and every removal
+ * done under the lifecycle lock takes it exclusively. A handler that
+ * blocks on the lifecycle lock before it has let go of its active
+ * reference is then reported at once, even in a sequential test.
+ */
+extern struct lockdep_map mdevfw_active_map;
+
+static inline void mdevfw_active_acquire(void)
+{
+	rwsem_acquire_read(&mdevfw_active_map, 0, 0, _RET_IP_);
+}
+
+static inline void mdevfw_active_release(void)
+{
+	rwsem_release(&mdevfw_active_map, _RET_IP_);
+}
+
+/* Around every sysfs removal done under the lifecycle lock. */
+static inline void mdevfw_active_drain(void)
+{
+	rwsem_acquire(&mdevfw_active_map, 0, 0, _RET_IP_);
+	rwsem_release(&mdevfw_active_map, _RET_IP_);
+}
+
+/* core/parent.c */
+struct mdevfw_parent *mdevfw_type_get_parent(struct mdevfw_type *type);
+void mdevfw_parent_put(struct mdevfw_parent *parent);
+int mdevfw_lock_live(struct mdevfw_parent *parent);
+
+/* core/index.c */
+int mdevfw_index_init(void);
+void mdevfw_index_exit(void);
+int mdevfw_index_insert(struct mdevfw_device *mdev);
+void mdevfw_index_remove(struct mdevfw_device *mdev);
+
+/* core/util.c: pure logic, also built into the KUnit module */
+int mdevfw_parse_uuid(const char *buf, size_t count, guid_t *uuid);
+void mdevfw_make_alias(const guid_t *uuid, unsigned int len, char *alias);
+unsigned int mdevfw_avail(unsigned int pool_size, unsigned int pool_used,
+			  unsigned int pool_cost, unsigned int max_instances,
+			  unsigned int type_used);
+
+/* mdev/type.c */
+int mdevfw_type_publish_locked(struct mdevfw_parent *parent,
+			       struct mdevfw_type *type);
+void mdevfw_types_remove_all_locked(struct mdevfw_parent *parent);
+unsigned int mdevfw_type_available_locked(struct mdevfw_type *type);
+
+/* mdev/device.c */
+void mdevfw_devices_remove_all_locked(struct mdevfw_parent *parent);
+extern const struct attribute_group *mdevfw_device_groups[];
+
+#endif /* _MDEVFW_CORE_H */

@@ -1,0 +1,322 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Parents: registration, the two halves of unregistration, and the
+ * reference that sysfs paths hold while they sleep.
+ *
+ * Lifetime (Documentation/locking.rst has the diagram):
+ *
+ *   init -> register_locked -> ... -> unpublish_locked -> wait -> vendor frees
+ *
+ * register_locked takes the base reference. Sysfs paths find the parent
+ * under mdevfw_srcu through a type's published pointer and take a
+ * reference with kref_get_unless_zero() before they leave the read
+ * section; they block on the lifecycle lock only outside it. The unpublish
+ * half runs under the lifecycle lock, clears every published pointer and
+ * drops the base reference; it waits for nothing. The wait half runs
+ * without the lock: once synchronize_srcu() has returned nobody can find
+ * the parent any more, so the count only falls, and the last put completes
+ * parent->released. The release function only signals a completion, so a
+ * final put is safe in any context.
+ */
+#include <linux/xarray.h>
+#include "core.h"
+
+/* Every registered parent. Its mutex is a leaf: nothing is taken under it. */
+static DEFINE_XARRAY_ALLOC(mdevfw_parents);
+static DEFINE_MUTEX(mdevfw_parents_lock);
+
+/**
+ * mdevfw_parent_init() - prepare a parent before it is registered
+ * @parent: the vendor's embedded parent
+ * @dev: the device mdevs are created under
+ * @ops: the parent's driver and mdev attributes; must outlive the parent
+ * @pool_size: instances in the pool shared by types with a pool_cost
+ *
+ * Return: 0, or -EINVAL for ops the framework cannot use.
+ */
+int mdevfw_parent_init(struct mdevfw_parent *parent, struct device *dev,
+		       const struct mdevfw_parent_ops *ops,
+		       unsigned int pool_size)
+{
+	if (WARN_ON(!dev || !ops || !ops->driver ||
+		    ops->alias_len > MDEVFW_ALIAS_MAX))
+		return -EINVAL;
+
+	memset(parent, 0, sizeof(*parent));
+	parent->dev = dev;
+	parent->ops = ops;
+	parent->pool_size = pool_size;
+	mutex_init(&parent->lock);
+	init_completion(&parent->released);
+	INIT_LIST_HEAD(&parent->types);
+	INIT_LIST_HEAD(&parent->mdevs);
+	return 0;
+}
+EXPORT_SYMBOL_MDEVFW(mdevfw_parent_init);
+
+static void mdevfw_parent_release(struct kref *kref)
+{
+	struct mdevfw_parent *parent =
+		container_of(kref, struct mdevfw_parent, ref);
+
+	/* Unpublish emptied it; anything left is a leak of ours. */
+	WARN_ON(parent->nr_mdevs || parent->pool_used ||
+		!list_empty(&parent->mdevs) || !list_empty(&parent->types));
+	complete(&parent->released);
+}
+
+/**
+ * mdevfw_type_get_parent() - a reference on a type's parent, if it is live
+ * @type: the type
+ *
+ * Looks the parent up under mdevfw_srcu and takes a reference before
+ * leaving the read section, which never blocks.
+ *
+ * Return: the parent, to be put with mdevfw_parent_put(), or NULL.
+ */
+struct mdevfw_parent *mdevfw_type_get_parent(struct mdevfw_type *type)
+{
+	struct mdevfw_parent *parent;
+	int idx;
+
+	idx = srcu_read_lock(&mdevfw_srcu);
+	parent = srcu_dereference(type->parent, &mdevfw_srcu);
+	if (parent && !kref_get_unless_zero(&parent->ref))
+		parent = NULL;
+	srcu_read_unlock(&mdevfw_srcu, idx);
+	return parent;
+}
+
+/* Drops a reference; the release only completes parent->released. */
+void mdevfw_parent_put(struct mdevfw_parent *parent)
+{
+	kref_put(&parent->ref, mdevfw_parent_release);
+}
+
+static int mdevfw_parent_uevent(struct mdevfw_parent *parent,
+				const char *state)
+{
+	char *envp[2];
+
+	envp[0] = (char *)state;
+	envp[1] = NULL;
+	return kobject_uevent_env(&parent->dev->kobj, KOBJ_CHANGE, envp);
+}
+
+static int mdevfw_types_publish_locked(struct mdevfw_parent *parent)
+{
+	struct mdevfw_type *type;
+	int ret;
+
+	list_for_each_entry(type, &parent->types, node) {
+		ret = mdevfw_type_publish_locked(parent, type);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/**
+ * mdevfw_parent_register_locked() - publish a parent and its types
+ * @parent: an initialized parent; types may already have been added
+ *
+ * Creates mdev_supported_types with every type, the mdev_bus class link,
+ * and then sends the MDEV_STATE=registered change event, so a udev rule
+ * that reacts to it finds everything in place.
+ *
+ * Context: the parent's lifecycle lock is held.
+ * Return: 0, -EEXIST if @parent's device already has a parent, -ENOMEM.
+ * On failure nothing is left in sysfs, and the types added before are
+ * removed too.
+ */
+int mdevfw_parent_register_locked(struct mdevfw_parent *parent)
+{
+	struct mdevfw_parent *other;
+	unsigned long idx;
+	int ret;
+
+	mdevfw_assert_locked(parent);
+	if (WARN_ON(parent->registered || parent->dead))
+		return -EINVAL;
+
+	mutex_lock(&mdevfw_parents_lock);
+	ret = 0;
+	xa_for_each(&mdevfw_parents, idx, other) {
+		if (other->dev == parent->dev)
+			ret = -EEXIST;
+	}
+	if (!ret)
+		ret = xa_alloc(&mdevfw_parents, &parent->id, parent,
+			       xa_limit_32b, GFP_KERNEL);
+	mutex_unlock(&mdevfw_parents_lock);
+	if (ret == -EEXIST)
+		dev_err(parent->dev, "mdevfw: the device is already a parent\n");
+	if (ret)
+		goto err_types;
+
+	parent->types_kset = kset_create_and_add("mdev_supported_types", NULL,
+						 &parent->dev->kobj);
+	if (!parent->types_kset) {
+		ret = -ENOMEM;
+		goto err_xa;
+	}
+	ret = mdevfw_types_publish_locked(parent);
+	if (ret)
+		goto err_kset;
+	ret = class_compat_create_link(mdevfw_class_compat, parent->dev, NULL);
+	if (ret)
+		goto err_kset;
+
+	kref_init(&parent->ref);
+	parent->registered = true;
+	mdevfw_parent_uevent(parent, "MDEV_STATE=registered");
+	return 0;
+
+err_kset:
+	mdevfw_types_remove_all_locked(parent);
+	kset_unregister(parent->types_kset);
+	parent->types_kset = NULL;
+err_xa:
+	xa_erase(&mdevfw_parents, parent->id);
+err_types:
+	mdevfw_types_remove_all_locked(parent);
+	return ret;
+}
+EXPORT_SYMBOL_MDEVFW(mdevfw_parent_register_locked);
+
+/**
+ * mdevfw_parent_register() - mdevfw_parent_register_locked(), taking the lock
+ * @parent: an initialized parent
+ *
+ * Return: as mdevfw_parent_register_locked().
+ */
+int mdevfw_parent_register(struct mdevfw_parent *parent)
+{
+	int ret;
+
+	mdevfw_lock(parent);
+	ret = mdevfw_parent_register_locked(parent);
+	mdevfw_unlock(parent);
+	return ret;
+}
+EXPORT_SYMBOL_MDEVFW(mdevfw_parent_register);
+
+/**
+ * mdevfw_parent_unpublish_locked() - the first half of unregistration
+ * @parent: a registered parent
+ *
+ * Marks the parent dead, so that every sysfs path waiting for the lock
+ * gives up with -ENODEV; removes every mdev (the driver's remove runs, and
+ * revokes open files), every type and the class link; sends
+ * MDEV_STATE=unregistered; drops the base reference. It waits for no
+ * reader, so it may run inside a devlink callback. Call
+ * mdevfw_parent_wait() after dropping the lock.
+ *
+ * Context: the parent's lifecycle lock is held.
+ */
+void mdevfw_parent_unpublish_locked(struct mdevfw_parent *parent)
+{
+	mdevfw_assert_locked(parent);
+	if (!parent->registered)
+		return;
+
+	parent->dead = true;
+	parent->registered = false;
+	mdevfw_devices_remove_all_locked(parent);
+	mdevfw_types_remove_all_locked(parent);
+	mdevfw_active_drain();
+	kset_unregister(parent->types_kset);
+	parent->types_kset = NULL;
+	class_compat_remove_link(mdevfw_class_compat, parent->dev, NULL);
+	xa_erase(&mdevfw_parents, parent->id);
+	mdevfw_parent_uevent(parent, "MDEV_STATE=unregistered");
+#ifdef MDEVFW_NAIVE_ORDER
+	/*
+	 * The seed design, kept only for the negative test: wait for readers
+	 * with the lifecycle lock held.
+	 */
+	synchronize_srcu(&mdevfw_srcu);
+#endif
+	mdevfw_parent_put(parent);
+}
+EXPORT_SYMBOL_MDEVFW(mdevfw_parent_unpublish_locked);
+
+/**
+ * mdevfw_parent_wait() - the second half of unregistration
+ * @parent: an unpublished parent, or one never registered
+ *
+ * Waits until no SRCU reader can see the parent and every reference is
+ * gone. After it returns the vendor may free the parent, and the devlink
+ * instance whose lock was the parent's lifecycle lock.
+ *
+ * Context: process context, without the lifecycle lock.
+ */
+void mdevfw_parent_wait(struct mdevfw_parent *parent)
+{
+	might_sleep();
+	if (!parent->devlink)
+		lockdep_assert_not_held(&parent->lock);
+	if (WARN_ON(parent->registered) || !parent->dead)
+		return;
+	synchronize_srcu(&mdevfw_srcu);
+	wait_for_completion(&parent->released);
+}
+EXPORT_SYMBOL_MDEVFW(mdevfw_parent_wait);
+
+/**
+ * mdevfw_parent_unregister() - both halves, for a parent without devlink
+ * @parent: a registered parent
+ *
+ * Context: process context, without the lifecycle lock.
+ */
+void mdevfw_parent_unregister(struct mdevfw_parent *parent)
+{
+	mdevfw_lock(parent);
+	mdevfw_parent_unpublish_locked(parent);
+	mdevfw_unlock(parent);
+	mdevfw_parent_wait(parent);
+}
+EXPORT_SYMBOL_MDEVFW(mdevfw_parent_unregister);
+
+/**
+ * mdevfw_parent_set_pool_locked() - resize the parent's instance pool
+ * @parent: the parent
+ * @pool_size: the new size
+ *
+ * Context: the parent's lifecycle lock is held.
+ * Return: 0, or -EBUSY if live mdevs use more than @pool_size.
+ */
+int mdevfw_parent_set_pool_locked(struct mdevfw_parent *parent,
+				  unsigned int pool_size)
+{
+	mdevfw_assert_locked(parent);
+	if (pool_size < parent->pool_used)
+		return -EBUSY;
+	WRITE_ONCE(parent->pool_size, pool_size);
+	return 0;
+}
+EXPORT_SYMBOL_MDEVFW(mdevfw_parent_set_pool_locked);
+
+/**
+ * mdevfw_parent_pool_size() - the parent's pool size
+ * @parent: the parent
+ *
+ * Return: the size; a snapshot unless the lifecycle lock is held.
+ */
+unsigned int mdevfw_parent_pool_size(struct mdevfw_parent *parent)
+{
+	return READ_ONCE(parent->pool_size);
+}
+EXPORT_SYMBOL_MDEVFW(mdevfw_parent_pool_size);
+
+/**
+ * mdevfw_parent_nr_mdevs() - how many mdevs the parent has
+ * @parent: the parent
+ *
+ * Return: the count; a snapshot unless the lifecycle lock is held.
+ */
+unsigned int mdevfw_parent_nr_mdevs(struct mdevfw_parent *parent)
+{
+	return READ_ONCE(parent->nr_mdevs);
+}
+EXPORT_SYMBOL_MDEVFW(mdevfw_parent_nr_mdevs);

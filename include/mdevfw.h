@@ -1,0 +1,233 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * mdevfw: a framework for mediated-device (mdev) vendor drivers.
+ *
+ * This is the only header a vendor driver includes. See
+ * Documentation/api.rst for the model and Documentation/locking.rst for
+ * the lock order and the lifetime rules that every callback relies on.
+ */
+#ifndef _MDEVFW_H
+#define _MDEVFW_H
+
+#include <linux/completion.h>
+#include <linux/device.h>
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/rhashtable-types.h>
+#include <linux/uuid.h>
+#include <linux/version.h>
+
+/*
+ * Symbol namespace. 6.12 takes the namespace as a bare token, 6.13 and
+ * later as a string: this is the one place that knows.
+ */
+#if KERNEL_VERSION(6, 13, 0) <= LINUX_VERSION_CODE
+#define EXPORT_SYMBOL_MDEVFW(sym)	EXPORT_SYMBOL_NS_GPL(sym, "MDEVFW")
+#define MDEVFW_IMPORT_NS()	MODULE_IMPORT_NS("MDEVFW")
+#else
+#define EXPORT_SYMBOL_MDEVFW(sym)	EXPORT_SYMBOL_NS_GPL(sym, MDEVFW)
+#define MDEVFW_IMPORT_NS()	MODULE_IMPORT_NS(MDEVFW)
+#endif
+
+/* The longest alias a parent may ask for, in hex digits. */
+#define MDEVFW_ALIAS_MAX	16
+
+struct devlink;
+struct mdevfw_parent;
+struct mdevfw_type;
+struct mdevfw_device;
+
+/**
+ * struct mdevfw_type_info - what a vendor says about one mdev type
+ * @sysfs_name: the type's name; its directory is "<driver>-<sysfs_name>"
+ * @pretty_name: shown by the "name" attribute; optional
+ * @device_api: shown by "device_api", such as "vfio-pci"; required
+ * @pool_cost: instances this type takes from the parent's pool, or 0
+ * @max_instances: per-type limit, used when @pool_cost is 0
+ * @description: fills "description"; runs under SRCU, never takes the
+ *	lifecycle lock; optional
+ * @available: overrides the built-in accounting for "available_instances"
+ *	and for the check in create; runs under SRCU or with the lifecycle lock
+ *	held, and takes neither; optional
+ *
+ * The structure must outlive the type: a static const is the usual choice.
+ */
+struct mdevfw_type_info {
+	const char *sysfs_name;
+	const char *pretty_name;
+	const char *device_api;
+	unsigned int pool_cost;
+	unsigned int max_instances;
+	ssize_t (*description)(struct mdevfw_type *type, char *buf);
+	unsigned int (*available)(struct mdevfw_type *type);
+};
+
+/**
+ * struct mdevfw_driver - the vendor driver that binds to a parent's mdevs
+ * @probe: makes the mdev work; runs with the parent's lifecycle lock held.
+ *	A failure undoes the whole create, so no half-made device is left.
+ * @remove: undoes @probe and revokes every open file of the mdev; runs
+ *	with the lifecycle lock held, and must not wait for user space
+ * @driver: the driver core's part. Set .name; set .dev_groups to the
+ *	vendor attributes of each mdev, built with MDEVFW_DEVICE_ATTR_*():
+ *	the driver core adds them after @probe and removes them before
+ *	@remove, so their handlers always see a probed mdev. They exist
+ *	before create returns and before the add uevent.
+ */
+struct mdevfw_driver {
+	int (*probe)(struct mdevfw_device *mdev);
+	void (*remove)(struct mdevfw_device *mdev);
+	struct device_driver driver;
+};
+
+/**
+ * struct mdevfw_parent_ops - a parent's fixed description
+ * @driver: binds to every mdev of the parent; its name prefixes type names
+ * @alias_len: hex digits of each mdev's alias, 0 for none (at most
+ *	%MDEVFW_ALIAS_MAX)
+ */
+struct mdevfw_parent_ops {
+	struct mdevfw_driver *driver;
+	unsigned int alias_len;
+};
+
+/**
+ * struct mdevfw_parent - a device that mdevs are created on
+ *
+ * Vendors embed it and treat every field as private. Its memory, and the
+ * lifecycle lock when that is a devlink instance lock, must stay valid
+ * until mdevfw_parent_wait() has returned.
+ */
+struct mdevfw_parent {
+	/* private: */
+	struct device *dev;
+	const struct mdevfw_parent_ops *ops;
+	/* when set, its instance lock is the lifecycle lock, not @lock */
+	struct devlink *devlink;
+	/* the lifecycle lock of a parent without devlink */
+	struct mutex lock;
+	/* held by registration and by sysfs paths; see locking.rst */
+	struct kref ref;
+	/* completed when @ref reaches zero */
+	struct completion released;
+	/* the rest is written under the lifecycle lock */
+	struct kset *types_kset;
+	struct list_head types;
+	struct list_head mdevs;
+	unsigned int pool_size;
+	unsigned int pool_used;
+	unsigned int nr_mdevs;
+	u32 id;
+	bool registered;
+	bool dead;
+};
+
+/**
+ * struct mdevfw_device - one mediated device
+ * @dev: its device on the mdev bus, a child of the parent's device
+ * @uuid: its UUID, which is also its name
+ * @type: its type
+ * @parent: its parent; valid while the mdev is registered
+ * @alias: its alias, or an empty string
+ */
+struct mdevfw_device {
+	struct device dev;
+	guid_t uuid;
+	struct mdevfw_type *type;
+	struct mdevfw_parent *parent;
+	char alias[MDEVFW_ALIAS_MAX + 1];
+	/* private: */
+	struct list_head node;
+	struct rhash_head index_node;
+	struct rhash_head alias_node;
+	bool active;
+};
+
+static inline struct mdevfw_device *to_mdevfw_device(struct device *dev)
+{
+	return container_of(dev, struct mdevfw_device, dev);
+}
+
+/**
+ * struct mdevfw_device_attribute - a vendor attribute of an mdev
+ * @attr: the driver core's part
+ * @show: reads the attribute; runs under SRCU, never takes the lock
+ * @store: writes the attribute; runs under SRCU, never takes the lock
+ *
+ * The framework wraps @show and @store so that they run only while the
+ * mdev is alive and so that lockdep sees if they ever take the lifecycle
+ * lock. Declare them with MDEVFW_DEVICE_ATTR_RW() and friends.
+ */
+struct mdevfw_device_attribute {
+	struct device_attribute attr;
+	ssize_t (*show)(struct mdevfw_device *mdev, char *buf);
+	ssize_t (*store)(struct mdevfw_device *mdev, const char *buf,
+			 size_t count);
+};
+
+ssize_t mdevfw_device_attr_show(struct device *dev,
+				struct device_attribute *attr, char *buf);
+ssize_t mdevfw_device_attr_store(struct device *dev,
+				 struct device_attribute *attr,
+				 const char *buf, size_t count);
+
+#define __MDEVFW_DEVICE_ATTR(_name, _mode, _show, _store, _dshow, _dstore) \
+	struct mdevfw_device_attribute mdevfw_dev_attr_##_name = {	\
+		.attr = __ATTR(_name, _mode, _dshow, _dstore),		\
+		.show = _show,						\
+		.store = _store,					\
+	}
+
+#define MDEVFW_DEVICE_ATTR_RW(_name)					\
+	__MDEVFW_DEVICE_ATTR(_name, 0644, _name##_show, _name##_store,	\
+			     mdevfw_device_attr_show, mdevfw_device_attr_store)
+#define MDEVFW_DEVICE_ATTR_RO(_name)					\
+	__MDEVFW_DEVICE_ATTR(_name, 0444, _name##_show, NULL,		\
+			     mdevfw_device_attr_show, NULL)
+
+/* Parents */
+int mdevfw_parent_init(struct mdevfw_parent *parent, struct device *dev,
+		       const struct mdevfw_parent_ops *ops,
+		       unsigned int pool_size);
+void mdevfw_parent_bind_devlink(struct mdevfw_parent *parent,
+				struct devlink *devlink);
+int mdevfw_parent_register_locked(struct mdevfw_parent *parent);
+void mdevfw_parent_unpublish_locked(struct mdevfw_parent *parent);
+void mdevfw_parent_wait(struct mdevfw_parent *parent);
+int mdevfw_parent_register(struct mdevfw_parent *parent);
+void mdevfw_parent_unregister(struct mdevfw_parent *parent);
+int mdevfw_parent_set_pool_locked(struct mdevfw_parent *parent,
+				  unsigned int pool_size);
+unsigned int mdevfw_parent_pool_size(struct mdevfw_parent *parent);
+unsigned int mdevfw_parent_nr_mdevs(struct mdevfw_parent *parent);
+
+/* The lifecycle lock */
+void mdevfw_lock(struct mdevfw_parent *parent);
+void mdevfw_unlock(struct mdevfw_parent *parent);
+void mdevfw_assert_locked(struct mdevfw_parent *parent);
+
+/* Types */
+struct mdevfw_type *mdevfw_type_add_locked(struct mdevfw_parent *parent,
+					   const struct mdevfw_type_info *info,
+					   void *priv);
+int mdevfw_type_remove_locked(struct mdevfw_type *type);
+const struct mdevfw_type_info *mdevfw_type_info(struct mdevfw_type *type);
+void *mdevfw_type_priv(struct mdevfw_type *type);
+const char *mdevfw_type_name(struct mdevfw_type *type);
+unsigned int mdevfw_type_available(struct mdevfw_type *type);
+
+/* Mediated devices */
+int mdevfw_device_create_locked(struct mdevfw_parent *parent,
+				struct mdevfw_type *type, const guid_t *uuid,
+				struct mdevfw_device **out);
+void mdevfw_device_remove_locked(struct mdevfw_device *mdev);
+struct mdevfw_device *mdevfw_device_find_locked(struct mdevfw_parent *parent,
+						const guid_t *uuid);
+
+/* Drivers */
+int __mdevfw_register_driver(struct mdevfw_driver *drv, struct module *owner);
+#define mdevfw_register_driver(drv) __mdevfw_register_driver(drv, THIS_MODULE)
+void mdevfw_unregister_driver(struct mdevfw_driver *drv);
+
+#endif /* _MDEVFW_H */

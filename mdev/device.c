@@ -1,0 +1,340 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Mediated devices: create, remove, the "remove" and "mdev_type" files,
+ * vendor attributes and uevents.
+ *
+ * Both front doors (sysfs create and, with devlink, port add) end in
+ * mdevfw_device_create_locked(), so every create takes the same steps
+ * under the lifecycle lock, and every failure undoes all of them.
+ */
+#include <linux/ratelimit.h>
+#include <linux/slab.h>
+#include "../core/core.h"
+
+#define mdevfw_parent_err(parent, fmt, ...) \
+	dev_err_ratelimited((parent)->dev, "mdevfw: " fmt, ##__VA_ARGS__)
+
+static void mdevfw_device_release(struct device *dev)
+{
+	struct mdevfw_device *mdev = to_mdevfw_device(dev);
+
+	/* No lock here: a final put is safe anywhere (locking.rst, rule 5). */
+	kobject_put(&mdev->type->kobj);
+	kfree(mdev);
+}
+
+static void mdevfw_device_unlink(struct mdevfw_device *mdev)
+{
+	sysfs_remove_link(mdev->type->devices_kobj, dev_name(&mdev->dev));
+	sysfs_remove_link(&mdev->dev.kobj, "mdev_type");
+}
+
+static void mdevfw_account(struct mdevfw_device *mdev, int sign)
+{
+	struct mdevfw_parent *parent = mdev->parent;
+	struct mdevfw_type *type = mdev->type;
+	unsigned int cost = type->info->pool_cost;
+
+	WRITE_ONCE(parent->pool_used, parent->pool_used + sign * cost);
+	WRITE_ONCE(type->used, type->used + sign);
+	WRITE_ONCE(parent->nr_mdevs, parent->nr_mdevs + sign);
+	/* Balance: nothing goes below zero, nothing exceeds the pool. */
+	WARN_ON((int)parent->pool_used < 0 || (int)type->used < 0 ||
+		(int)parent->nr_mdevs < 0);
+}
+
+/**
+ * mdevfw_device_create_locked() - create an mdev and bind the parent's driver
+ * @parent: a registered parent
+ * @type: one of @parent's types
+ * @uuid: the new mdev's UUID
+ * @out: if not NULL, the new mdev, valid until it is removed
+ *
+ * The mdev appears with its mdev_type link and vendor attributes, the
+ * driver's probe runs, and only then is the add uevent sent.
+ *
+ * Context: the parent's lifecycle lock is held.
+ * Return: 0; -ENODEV once the parent is unpublished; -EUSERS when no
+ * instance is left; -EEXIST when any parent has an mdev with @uuid or the
+ * same alias; the probe's error; -ENOMEM. Nothing is left on failure.
+ */
+int mdevfw_device_create_locked(struct mdevfw_parent *parent,
+				struct mdevfw_type *type, const guid_t *uuid,
+				struct mdevfw_device **out)
+{
+	struct mdevfw_device *mdev;
+	int ret;
+
+	mdevfw_assert_locked(parent);
+	if (parent->dead || type->removed ||
+	    rcu_access_pointer(type->parent) != parent)
+		return -ENODEV;
+	if (!mdevfw_type_available_locked(type)) {
+		mdevfw_parent_err(parent, "create %pUl: no instances of %s left\n",
+				  uuid, kobject_name(&type->kobj));
+		return -EUSERS;
+	}
+
+	mdev = kzalloc(sizeof(*mdev), GFP_KERNEL);
+	if (!mdev)
+		return -ENOMEM;
+	mdev->uuid = *uuid;
+	mdev->parent = parent;
+	mdev->type = type;
+	kobject_get(&type->kobj);
+	if (parent->ops->alias_len)
+		mdevfw_make_alias(uuid, parent->ops->alias_len, mdev->alias);
+
+	device_initialize(&mdev->dev);
+	mdev->dev.parent = parent->dev;
+	mdev->dev.bus = &mdevfw_bus_type;
+	mdev->dev.release = mdevfw_device_release;
+	ret = dev_set_name(&mdev->dev, "%pUl", uuid);
+	if (ret)
+		goto err_put;
+
+	ret = mdevfw_index_insert(mdev);
+	if (ret == -EEXIST) {
+		mdevfw_parent_err(parent, "create %pUl: an mdev with this UUID exists\n",
+				  uuid);
+		goto err_put;
+	}
+	if (ret == -EADDRINUSE) {
+		mdevfw_parent_err(parent, "create %pUl: its alias %s is taken by another mdev\n",
+				  uuid, mdev->alias);
+		ret = -EEXIST;
+		goto err_put;
+	}
+	if (ret)
+		goto err_put;
+
+	/* The add event waits until everything a udev rule reads exists. */
+	dev_set_uevent_suppress(&mdev->dev, true);
+	ret = device_add(&mdev->dev);
+	if (ret)
+		goto err_index;
+	ret = sysfs_create_link(&mdev->dev.kobj, &type->kobj, "mdev_type");
+	if (ret)
+		goto err_del;
+	ret = sysfs_create_link(type->devices_kobj, &mdev->dev.kobj,
+				dev_name(&mdev->dev));
+	if (ret)
+		goto err_unlink;
+
+	mdevfw_account(mdev, 1);
+	ret = device_driver_attach(&parent->ops->driver->driver, &mdev->dev);
+	if (ret) {
+		mdevfw_parent_err(parent, "create %pUl: %s probe failed: %d\n",
+				  uuid, parent->ops->driver->driver.name, ret);
+		mdevfw_account(mdev, -1);
+		goto err_unlink;
+	}
+
+	mdev->active = true;
+	list_add_tail(&mdev->node, &parent->mdevs);
+	dev_set_uevent_suppress(&mdev->dev, false);
+	kobject_uevent(&mdev->dev.kobj, KOBJ_ADD);
+	if (out)
+		*out = mdev;
+	return 0;
+
+err_unlink:
+	mdevfw_device_unlink(mdev);
+err_del:
+	mdevfw_active_drain();
+	device_del(&mdev->dev);
+err_index:
+	mdevfw_index_remove(mdev);
+err_put:
+	put_device(&mdev->dev);
+	return ret;
+}
+EXPORT_SYMBOL_MDEVFW(mdevfw_device_create_locked);
+
+/**
+ * mdevfw_device_remove_locked() - remove an mdev
+ * @mdev: a live mdev; the pointer is invalid after the call
+ *
+ * The driver's remove runs and revokes open files; then the device goes,
+ * with its remove uevent, and its UUID is free again.
+ *
+ * Context: the parent's lifecycle lock is held.
+ */
+void mdevfw_device_remove_locked(struct mdevfw_device *mdev)
+{
+	struct mdevfw_parent *parent = mdev->parent;
+
+	mdevfw_assert_locked(parent);
+	if (WARN_ON(!mdev->active))
+		return;
+	mdev->active = false;
+	list_del(&mdev->node);
+
+	/* Removing the device's files waits for their handlers. */
+	mdevfw_active_drain();
+	device_release_driver(&mdev->dev);
+	mdevfw_device_unlink(mdev);
+	device_del(&mdev->dev);
+	mdevfw_account(mdev, -1);
+	/* Only now may another parent take the UUID and the sysfs name. */
+	mdevfw_index_remove(mdev);
+	put_device(&mdev->dev);
+}
+EXPORT_SYMBOL_MDEVFW(mdevfw_device_remove_locked);
+
+void mdevfw_devices_remove_all_locked(struct mdevfw_parent *parent)
+{
+	struct mdevfw_device *mdev, *tmp;
+
+	mdevfw_assert_locked(parent);
+	list_for_each_entry_safe_reverse(mdev, tmp, &parent->mdevs, node)
+		mdevfw_device_remove_locked(mdev);
+}
+
+/**
+ * mdevfw_device_find_locked() - find a parent's mdev by UUID
+ * @parent: the parent
+ * @uuid: the UUID
+ *
+ * Context: the parent's lifecycle lock is held; the result is valid until
+ * it is dropped.
+ * Return: the mdev, or NULL.
+ */
+struct mdevfw_device *mdevfw_device_find_locked(struct mdevfw_parent *parent,
+						const guid_t *uuid)
+{
+	struct mdevfw_device *mdev;
+
+	mdevfw_assert_locked(parent);
+	list_for_each_entry(mdev, &parent->mdevs, node)
+		if (guid_equal(&mdev->uuid, uuid))
+			return mdev;
+	return NULL;
+}
+EXPORT_SYMBOL_MDEVFW(mdevfw_device_find_locked);
+
+/*
+ * "remove": removes its own file first, which lets go of the file's
+ * active reference, and only then blocks on the lifecycle lock. Of two
+ * concurrent writers one removes the file; the other waits in kernfs
+ * until that is done and returns success, as upstream does.
+ */
+static ssize_t remove_store(struct device *dev, struct device_attribute *attr,
+			    const char *buf, size_t count)
+{
+	struct mdevfw_device *mdev = to_mdevfw_device(dev);
+	struct mdevfw_parent *parent;
+	unsigned long val;
+	int ret;
+
+	if (kstrtoul(buf, 0, &val) < 0) {
+		dev_err_ratelimited(dev, "mdevfw: remove: not a number: \"%*pE\"\n",
+				    (int)min_t(size_t, count, 40), buf);
+		return -EINVAL;
+	}
+	if (!val)
+		return count;
+
+	mdevfw_active_acquire();
+	parent = mdevfw_type_get_parent(mdev->type);
+	if (!parent) {
+		mdevfw_active_release();
+		return -ENODEV;
+	}
+	get_device(dev);
+	if (!device_remove_file_self(dev, attr)) {
+		mdevfw_active_release();
+		put_device(dev);
+		mdevfw_parent_put(parent);
+		return count;
+	}
+	mdevfw_active_release();
+
+	ret = mdevfw_lock_live(parent);
+	if (!ret) {
+		/* Parent unregister or port del may have removed it already. */
+		if (mdev->active)
+			mdevfw_device_remove_locked(mdev);
+		else
+			ret = -ENODEV;
+		mdevfw_unlock(parent);
+	}
+	put_device(dev);
+	mdevfw_parent_put(parent);
+	return ret ?: count;
+}
+static DEVICE_ATTR_WO(remove);
+
+static struct attribute *mdevfw_device_attrs[] = {
+	&dev_attr_remove.attr,
+	NULL,
+};
+
+static const struct attribute_group mdevfw_device_group = {
+	.attrs = mdevfw_device_attrs,
+};
+
+const struct attribute_group *mdevfw_device_groups[] = {
+	&mdevfw_device_group,
+	NULL,
+};
+
+/*
+ * Vendor attributes, the driver's dev_groups. The driver core adds them
+ * after probe and removes them, waiting for their handlers, before
+ * remove; so a handler always sees a probed mdev of a registered parent.
+ * They run under SRCU as the query callbacks do, and lockdep reports one
+ * that takes the lifecycle lock.
+ */
+
+/**
+ * mdevfw_device_attr_show() - sysfs show of an MDEVFW_DEVICE_ATTR_*()
+ * @dev: the mdev's device
+ * @attr: the attribute
+ * @buf: the page to fill
+ *
+ * Return: what the vendor's show returns.
+ */
+ssize_t mdevfw_device_attr_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	struct mdevfw_device_attribute *mattr =
+		container_of(attr, struct mdevfw_device_attribute, attr);
+	ssize_t ret;
+	int idx;
+
+	mdevfw_active_acquire();
+	idx = srcu_read_lock(&mdevfw_srcu);
+	ret = mattr->show(to_mdevfw_device(dev), buf);
+	srcu_read_unlock(&mdevfw_srcu, idx);
+	mdevfw_active_release();
+	return ret;
+}
+EXPORT_SYMBOL_MDEVFW(mdevfw_device_attr_show);
+
+/**
+ * mdevfw_device_attr_store() - sysfs store of an MDEVFW_DEVICE_ATTR_*()
+ * @dev: the mdev's device
+ * @attr: the attribute
+ * @buf: what was written
+ * @count: its length
+ *
+ * Return: what the vendor's store returns.
+ */
+ssize_t mdevfw_device_attr_store(struct device *dev,
+				 struct device_attribute *attr,
+				 const char *buf, size_t count)
+{
+	struct mdevfw_device_attribute *mattr =
+		container_of(attr, struct mdevfw_device_attribute, attr);
+	ssize_t ret;
+	int idx;
+
+	mdevfw_active_acquire();
+	idx = srcu_read_lock(&mdevfw_srcu);
+	ret = mattr->store(to_mdevfw_device(dev), buf, count);
+	srcu_read_unlock(&mdevfw_srcu, idx);
+	mdevfw_active_release();
+	return ret;
+}
+EXPORT_SYMBOL_MDEVFW(mdevfw_device_attr_store);
