@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The msample bus: PF devices made and destroyed at runtime, as netdevsim
+ * does it.
+ *
+ *   echo "ID [PORTS]" > /sys/bus/msample/new_device
+ *   echo "ID" > /sys/bus/msample/del_device
+ *
+ * PORTS is the size of the parent's serial port pool (default 24, as
+ * mtty). The device is named msample<ID>; its probe makes the devlink
+ * instance and registers the mdev parent.
+ */
+#include <linux/idr.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include "sample.h"
+
+static DEFINE_IDA(msample_ids);
+/* Serialises new_device, del_device and module exit; outermost lock. */
+static DEFINE_MUTEX(msample_devs_lock);
+static LIST_HEAD(msample_devs);
+
+static void msample_bus_dev_release(struct device *dev)
+{
+	struct msample_bus_dev *bdev = to_msample_bus_dev(dev);
+
+	ida_free(&msample_ids, dev->id);
+	kfree(bdev);
+}
+
+static int msample_bus_probe(struct device *dev)
+{
+	struct msample_bus_dev *bdev = to_msample_bus_dev(dev);
+
+	bdev->probe_err = msample_dev_probe(bdev);
+	return bdev->probe_err;
+}
+
+static void msample_bus_remove(struct device *dev)
+{
+	msample_dev_remove(to_msample_bus_dev(dev));
+}
+
+static int msample_dev_new(unsigned int id, unsigned int ports)
+{
+	struct msample_bus_dev *bdev;
+	int ret;
+
+	lockdep_assert_held(&msample_devs_lock);
+	bdev = kzalloc(sizeof(*bdev), GFP_KERNEL);
+	if (!bdev)
+		return -ENOMEM;
+	ret = ida_alloc_range(&msample_ids, id, id, GFP_KERNEL);
+	if (ret < 0) {
+		kfree(bdev);
+		return ret == -ENOSPC ? -EEXIST : ret;
+	}
+	bdev->dev.id = id;
+	bdev->dev.bus = &msample_bus;
+	bdev->dev.release = msample_bus_dev_release;
+	bdev->ports = ports;
+	bdev->probe_err = -ENODEV;
+	device_initialize(&bdev->dev);
+	ret = dev_set_name(&bdev->dev, MSAMPLE_NAME "%u", id);
+	if (!ret)
+		ret = device_add(&bdev->dev);
+	if (!ret && bdev->probe_err) {
+		ret = bdev->probe_err;
+		device_del(&bdev->dev);
+	}
+	if (ret) {
+		put_device(&bdev->dev);
+		return ret;
+	}
+	list_add_tail(&bdev->list, &msample_devs);
+	return 0;
+}
+
+static void msample_dev_del(struct msample_bus_dev *bdev)
+{
+	lockdep_assert_held(&msample_devs_lock);
+	list_del(&bdev->list);
+	device_unregister(&bdev->dev);
+}
+
+static ssize_t new_device_store(const struct bus_type *bus, const char *buf,
+				size_t count)
+{
+	unsigned int id, ports = MSAMPLE_DEFAULT_PORTS;
+	char extra;
+	int ret;
+
+	ret = sscanf(buf, "%u %u %c", &id, &ports, &extra);
+	if (ret < 1 || ret > 2 || id > INT_MAX || ports > MSAMPLE_MAX_PORTS) {
+		pr_err_ratelimited(MSAMPLE_NAME ": new_device takes \"ID [PORTS]\", ID <= %d, PORTS <= %u\n",
+				   INT_MAX, MSAMPLE_MAX_PORTS);
+		return -EINVAL;
+	}
+	mutex_lock(&msample_devs_lock);
+	ret = msample_dev_new(id, ports);
+	mutex_unlock(&msample_devs_lock);
+	if (ret == -EEXIST)
+		pr_err_ratelimited(MSAMPLE_NAME ": new_device: " MSAMPLE_NAME "%u exists\n", id);
+	return ret ?: count;
+}
+static BUS_ATTR_WO(new_device);
+
+static ssize_t del_device_store(const struct bus_type *bus, const char *buf,
+				size_t count)
+{
+	struct msample_bus_dev *bdev;
+	unsigned int id;
+	char extra;
+	int ret;
+
+	if (sscanf(buf, "%u %c", &id, &extra) != 1) {
+		pr_err_ratelimited(MSAMPLE_NAME ": del_device takes \"ID\"\n");
+		return -EINVAL;
+	}
+	ret = -ENOENT;
+	mutex_lock(&msample_devs_lock);
+	list_for_each_entry(bdev, &msample_devs, list) {
+		if (bdev->dev.id == id) {
+			msample_dev_del(bdev);
+			ret = 0;
+			break;
+		}
+	}
+	mutex_unlock(&msample_devs_lock);
+	if (ret)
+		pr_err_ratelimited(MSAMPLE_NAME ": del_device: no " MSAMPLE_NAME "%u\n", id);
+	return ret ?: count;
+}
+static BUS_ATTR_WO(del_device);
+
+static struct attribute *msample_bus_attrs[] = {
+	&bus_attr_new_device.attr,
+	&bus_attr_del_device.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(msample_bus);
+
+const struct bus_type msample_bus = {
+	.name = MSAMPLE_NAME,
+	.bus_groups = msample_bus_groups,
+	.probe = msample_bus_probe,
+	.remove = msample_bus_remove,
+};
+
+static struct device_driver msample_bus_driver = {
+	.name = MSAMPLE_NAME,
+	.bus = &msample_bus,
+	.owner = THIS_MODULE,
+	.suppress_bind_attrs = true,
+};
+
+static int __init msample_init(void)
+{
+	int ret;
+
+	ret = msample_serial_init();
+	if (ret)
+		return ret;
+	ret = mdevfw_register_driver(&msample_mdev_driver);
+	if (ret)
+		goto err_serial;
+	ret = bus_register(&msample_bus);
+	if (ret)
+		goto err_mdev_driver;
+	ret = driver_register(&msample_bus_driver);
+	if (ret)
+		goto err_bus;
+	return 0;
+
+err_bus:
+	bus_unregister(&msample_bus);
+err_mdev_driver:
+	mdevfw_unregister_driver(&msample_mdev_driver);
+err_serial:
+	msample_serial_exit();
+	return ret;
+}
+
+static void __exit msample_exit(void)
+{
+	struct msample_bus_dev *bdev, *tmp;
+
+	/* Parents with live mdevs and open ttys go the same way del_device does. */
+	mutex_lock(&msample_devs_lock);
+	list_for_each_entry_safe(bdev, tmp, &msample_devs, list)
+		msample_dev_del(bdev);
+	mutex_unlock(&msample_devs_lock);
+
+	driver_unregister(&msample_bus_driver);
+	bus_unregister(&msample_bus);
+	mdevfw_unregister_driver(&msample_mdev_driver);
+	msample_serial_exit();
+}
+
+module_init(msample_init);
+module_exit(msample_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("mdevfw sample parent: virtual PFs with mtty-style serial mdevs");
+MDEVFW_IMPORT_NS();

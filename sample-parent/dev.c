@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One PF: its devlink instance and its mdev parent. The devlink instance
+ * lock is the parent's lifecycle lock (mdevfw_parent_bind_devlink()), so
+ * devlink callbacks and sysfs create/remove are serialised by one lock.
+ *
+ * Teardown follows the framework's two halves: unpublish under the lock,
+ * then, without it, wait until no sysfs path still holds the parent, and
+ * only then free the devlink instance that the lock lives in.
+ */
+#include <net/devlink.h>
+#include "sample.h"
+
+static int msample_devlink_info_get(struct devlink *devlink,
+				    struct devlink_info_req *req,
+				    struct netlink_ext_ack *extack)
+{
+	struct msample *ms = devlink_priv(devlink);
+	char serial[32];
+	int ret;
+
+	snprintf(serial, sizeof(serial), "MSAMPLE%08u", ms->bdev->dev.id);
+	ret = devlink_info_serial_number_put(req, serial);
+	if (ret)
+		return ret;
+	return devlink_info_version_running_put(req, "fw", "1.0.0");
+}
+
+static const struct devlink_ops msample_devlink_ops = {
+	.info_get = msample_devlink_info_get,
+};
+
+static const struct mdevfw_parent_ops msample_parent_ops = {
+	.driver = &msample_mdev_driver,
+	.alias_len = 8,
+};
+
+int msample_dev_probe(struct msample_bus_dev *bdev)
+{
+	struct devlink *devlink;
+	struct msample *ms;
+	int ret;
+
+	devlink = devlink_alloc(&msample_devlink_ops, sizeof(*ms), &bdev->dev);
+	if (!devlink)
+		return -ENOMEM;
+	ms = devlink_priv(devlink);
+	ms->devlink = devlink;
+	ms->bdev = bdev;
+	ret = mdevfw_parent_init(&ms->parent, &bdev->dev, &msample_parent_ops,
+				 bdev->ports);
+	if (ret)
+		goto err_free;
+	mdevfw_parent_bind_devlink(&ms->parent, devlink);
+
+	devl_lock(devlink);
+	ret = msample_types_add_locked(ms);
+	if (ret)
+		goto err_unlock;
+	ret = mdevfw_parent_register_locked(&ms->parent);
+	if (ret)
+		goto err_unlock;
+	ret = devl_register(devlink);
+	if (ret)
+		goto err_unpublish;
+	devl_unlock(devlink);
+	dev_set_drvdata(&bdev->dev, ms);
+	return 0;
+
+err_unpublish:
+	mdevfw_parent_unpublish_locked(&ms->parent);
+err_unlock:
+	devl_unlock(devlink);
+	mdevfw_parent_wait(&ms->parent);
+err_free:
+	devlink_free(devlink);
+	return ret;
+}
+
+void msample_dev_remove(struct msample_bus_dev *bdev)
+{
+	struct msample *ms = dev_get_drvdata(&bdev->dev);
+	struct devlink *devlink = ms->devlink;
+
+	devl_lock(devlink);
+	/* mdevs go first: their ttys hang up, open files see EOF/-EIO. */
+	mdevfw_parent_unpublish_locked(&ms->parent);
+	devl_unregister(devlink);
+	devl_unlock(devlink);
+	/* A create or remove still sleeping in devl_lock() holds the parent. */
+	mdevfw_parent_wait(&ms->parent);
+	devlink_free(devlink);
+}

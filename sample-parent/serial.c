@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The data path: each port is a tty, /dev/ttyMDEV<n>, that loops what is
+ * written back to its readers.
+ *
+ * Hot-unplug follows the USB serial pattern. Removing a port hangs its tty
+ * up synchronously: from then on reads see EOF and writes -EIO, and no
+ * tty operation reaches this file again. The port's memory is refcounted
+ * by its tty_port and freed by the last close, so nothing here ever waits
+ * for user space. The port carries everything its operations need (the
+ * loopback flag too), so they never touch the mdev.
+ */
+#include <linux/idr.h>
+#include <linux/slab.h>
+#include <linux/tty_flip.h>
+#include "sample.h"
+
+static struct tty_driver *msample_tty_driver;
+/* index -> port; a leaf lock. */
+static DEFINE_IDR(msample_ports);
+static DEFINE_SPINLOCK(msample_ports_lock);
+
+static void msample_port_destruct(struct tty_port *tport)
+{
+	kfree(container_of(tport, struct msample_port, port));
+}
+
+static const struct tty_port_operations msample_port_ops = {
+	.destruct = msample_port_destruct,
+};
+
+static int msample_tty_install(struct tty_driver *driver, struct tty_struct *tty)
+{
+	struct msample_port *port;
+	int ret;
+
+	spin_lock(&msample_ports_lock);
+	port = idr_find(&msample_ports, tty->index);
+	if (port)
+		tty_port_get(&port->port);
+	spin_unlock(&msample_ports_lock);
+	if (!port)
+		return -ENODEV;
+
+	ret = tty_port_install(&port->port, driver, tty);
+	if (ret) {
+		tty_port_put(&port->port);
+		return ret;
+	}
+	tty->driver_data = port;
+	return 0;
+}
+
+static void msample_tty_cleanup(struct tty_struct *tty)
+{
+	struct msample_port *port = tty->driver_data;
+
+	tty->driver_data = NULL;
+	tty_port_put(&port->port);
+}
+
+static int msample_tty_open(struct tty_struct *tty, struct file *filp)
+{
+	return tty_port_open(tty->port, tty, filp);
+}
+
+static void msample_tty_close(struct tty_struct *tty, struct file *filp)
+{
+	tty_port_close(tty->port, tty, filp);
+}
+
+static void msample_tty_hangup(struct tty_struct *tty)
+{
+	tty_port_hangup(tty->port);
+}
+
+static ssize_t msample_tty_write(struct tty_struct *tty, const u8 *buf,
+				 size_t count)
+{
+	struct msample_port *port = tty->driver_data;
+	size_t done;
+
+	if (!READ_ONCE(port->loopback))
+		return count;
+	done = tty_insert_flip_string(&port->port, buf, count);
+	if (done)
+		tty_flip_buffer_push(&port->port);
+	return done;
+}
+
+static unsigned int msample_tty_write_room(struct tty_struct *tty)
+{
+	struct msample_port *port = tty->driver_data;
+
+	return READ_ONCE(port->loopback) ?
+	       tty_buffer_space_avail(&port->port) : 4096;
+}
+
+static const struct tty_operations msample_tty_ops = {
+	.install = msample_tty_install,
+	.cleanup = msample_tty_cleanup,
+	.open = msample_tty_open,
+	.close = msample_tty_close,
+	.hangup = msample_tty_hangup,
+	.write = msample_tty_write,
+	.write_room = msample_tty_write_room,
+};
+
+/* Makes a port and its /dev node, a child of @parent (the mdev). */
+struct msample_port *msample_port_create(struct device *parent)
+{
+	struct msample_port *port;
+	struct device *tty_dev;
+	int index;
+
+	port = kzalloc(sizeof(*port), GFP_KERNEL);
+	if (!port)
+		return ERR_PTR(-ENOMEM);
+	tty_port_init(&port->port);
+	port->port.ops = &msample_port_ops;
+	port->loopback = true;
+
+	idr_preload(GFP_KERNEL);
+	spin_lock(&msample_ports_lock);
+	index = idr_alloc(&msample_ports, NULL, 0, MSAMPLE_MAX_PORTS, GFP_NOWAIT);
+	spin_unlock(&msample_ports_lock);
+	idr_preload_end();
+	if (index < 0) {
+		tty_port_put(&port->port);
+		return ERR_PTR(index == -ENOSPC ? -EUSERS : index);
+	}
+	port->index = index;
+
+	tty_dev = tty_port_register_device(&port->port, msample_tty_driver,
+					   index, parent);
+	if (IS_ERR(tty_dev)) {
+		spin_lock(&msample_ports_lock);
+		idr_remove(&msample_ports, index);
+		spin_unlock(&msample_ports_lock);
+		tty_port_put(&port->port);
+		return ERR_CAST(tty_dev);
+	}
+	/* Only a registered port can be opened. */
+	spin_lock(&msample_ports_lock);
+	idr_replace(&msample_ports, port, index);
+	spin_unlock(&msample_ports_lock);
+	return port;
+}
+
+/* Revokes a port: no new opens, open ttys hung up now; freed on last close. */
+void msample_port_destroy(struct msample_port *port)
+{
+	spin_lock(&msample_ports_lock);
+	idr_remove(&msample_ports, port->index);
+	spin_unlock(&msample_ports_lock);
+	tty_port_tty_vhangup(&port->port);
+	tty_unregister_device(msample_tty_driver, port->index);
+	tty_port_put(&port->port);
+}
+
+void msample_port_set_loopback(struct msample_port *port, bool on)
+{
+	WRITE_ONCE(port->loopback, on);
+}
+
+int msample_serial_init(void)
+{
+	struct tty_driver *driver;
+	int ret;
+
+	driver = tty_alloc_driver(MSAMPLE_MAX_PORTS, TTY_DRIVER_REAL_RAW |
+				  TTY_DRIVER_DYNAMIC_DEV);
+	if (IS_ERR(driver))
+		return PTR_ERR(driver);
+	driver->driver_name = MSAMPLE_NAME;
+	driver->name = "ttyMDEV";
+	driver->major = 0;
+	driver->type = TTY_DRIVER_TYPE_SERIAL;
+	driver->subtype = SERIAL_TYPE_NORMAL;
+	/* A loopback must not echo: raw output, no echo, line-at-a-time input. */
+	driver->init_termios = tty_std_termios;
+	driver->init_termios.c_iflag = 0;
+	driver->init_termios.c_oflag = 0;
+	driver->init_termios.c_lflag = ICANON;
+	driver->init_termios.c_cflag = B115200 | CS8 | CREAD | HUPCL | CLOCAL;
+	driver->init_termios.c_ispeed = 115200;
+	driver->init_termios.c_ospeed = 115200;
+	tty_set_operations(driver, &msample_tty_ops);
+	ret = tty_register_driver(driver);
+	if (ret) {
+		tty_driver_kref_put(driver);
+		return ret;
+	}
+	msample_tty_driver = driver;
+	return 0;
+}
+
+void msample_serial_exit(void)
+{
+	WARN_ON(!idr_is_empty(&msample_ports));
+	idr_destroy(&msample_ports);
+	tty_unregister_driver(msample_tty_driver);
+	tty_driver_kref_put(msample_tty_driver);
+}
