@@ -1,0 +1,69 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Helpers for selftests that run inside the test VM (scripts/vm-run.sh).
+# Source it; it brings the kernel's ktap_helpers.sh with it.
+
+: "${MDEVFW_MODDIR:?run me in the VM: scripts/vm-run.sh}"
+: "${MDEVFW_KSRC:?}"
+# shellcheck source=/dev/null
+. "$MDEVFW_KSRC/tools/testing/selftests/kselftest/ktap_helpers.sh"
+
+MDEVFW_TOOLS=${MDEVFW_TOP:-$PWD}/.build/tools
+SYS_MSAMPLE=/sys/bus/msample
+SYS_MDEV_BUS=/sys/class/mdev_bus
+SYS_MDEVS=/sys/bus/mdev/devices
+
+# mdevfw_load [sample]: load the framework, and the sample parent.
+mdevfw_load() {
+	grep -q '^mdevfw ' /proc/modules || insmod "$MDEVFW_MODDIR/mdevfw.ko" || return
+	if [ "${1:-}" = sample ]; then
+		grep -q '^mdevfw_sample ' /proc/modules ||
+			insmod "$MDEVFW_MODDIR/sample-parent/mdevfw_sample.ko" || return
+	fi
+}
+
+# mdevfw_unload: the sample (if loaded), then the framework.
+mdevfw_unload() {
+	! grep -q '^mdevfw_sample ' /proc/modules || rmmod mdevfw_sample || return
+	! grep -q '^mdevfw ' /proc/modules || rmmod mdevfw
+}
+
+# wr FILE DATA [LEN]: write DATA exactly (no newline added) in one write(2),
+# or its first LEN bytes padded with NULs;
+# prints OK or the errno name (EINVAL, EEXIST, ...).
+wr() {
+	"$MDEVFW_TOOLS/wr" "$@"
+}
+
+# msample_new ID [PORTS] / msample_del ID
+msample_new() { wr $SYS_MSAMPLE/new_device "$*"; }
+msample_del() { wr $SYS_MSAMPLE/del_device "$1"; }
+
+# type_dir PARENT TYPE: the type's directory.
+type_dir() { echo "$SYS_MDEV_BUS/$1/mdev_supported_types/$2"; }
+
+# check DESC ACTUAL EXPECTED: one TAP case comparing exact strings.
+check() {
+	if [ "$2" = "$3" ]; then
+		ktap_test_pass "$1"
+	else
+		ktap_print_msg "$1: got '$2', want '$3'"
+		ktap_test_fail "$1"
+	fi
+}
+
+# check_cmd DESC CMD...: one TAP case that passes if CMD succeeds.
+check_cmd() {
+	local desc=$1
+	shift
+	if "$@"; then
+		ktap_test_pass "$desc"
+	else
+		ktap_print_msg "$desc: '$*' failed"
+		ktap_test_fail "$desc"
+	fi
+}
+
+# A fresh random UUID, lower case.
+new_uuid() { cat /proc/sys/kernel/random/uuid; }
