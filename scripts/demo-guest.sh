@@ -1,0 +1,54 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The demo's transcript, run inside the VM by scripts/demo.sh.
+set -eu
+. selftests/lib/guest.sh
+say() { printf '\n### %s\n' "$*"; }
+run() { printf '$ %s\n' "$*"; eval "$@"; }
+
+mkdir -p /etc/mdevctl.d/scripts.d/callouts /etc/mdevctl.d/scripts.d/notifiers
+say "Load the framework and the sample vendor driver"
+run insmod "$MDEVFW_MODDIR/mdevfw.ko"
+run insmod "$MDEVFW_MODDIR/sample-parent/mdevfw_sample.ko"
+
+say "1. Create a parent: a virtual PF with a pool of 8 serial ports"
+run 'echo "1 8" > /sys/bus/msample/new_device'
+run ls /sys/class/mdev_bus/
+run devlink dev show
+run devlink dev info msample/msample1
+
+say "2. Its types"
+run mdevctl types
+
+say "3. Start two mdevs with mdevctl"
+A=11111111-2222-4333-8444-555555555555
+B=66666666-7777-4888-8999-aaaaaaaaaaaa
+run mdevctl start -p msample1 -t msample-1 -u $A
+run mdevctl start -p msample1 -t msample-2 -u $B
+run mdevctl list
+run cat /sys/class/mdev_bus/msample1/mdev_supported_types/msample-1/available_instances
+
+say "4. Bytes through one mdev's serial port (a tty with a loopback)"
+tty=$(head -1 /sys/bus/mdev/devices/$A/ports)
+run "stat -c '%n: char device %t:%T, mode %A' /dev/$tty"
+run "exec 3<>/dev/$tty"
+run 'echo "hello through $tty" >&3'
+run 'read -r -t 5 line <&3; echo "read back: $line"'
+run 'echo 0 > /sys/bus/mdev/devices/'$A'/loopback'
+run 'echo dropped >&3; read -r -t 1 line <&3 || echo "loopback off: nothing read back"'
+
+say "5. Delete the parent while the tty is open: it hangs up"
+# The tty is our controlling terminal (we opened it without O_NOCTTY), so
+# its hangup also sends us SIGHUP, as a USB serial adapter's unplug would.
+trap 'echo "(SIGHUP: the tty hung up)"' HUP
+run 'echo 1 > /sys/bus/msample/del_device'
+run 'read -r line <&3 && echo "read: $line" || echo "read: EOF"'
+run 'echo more >&3 2>&1 || echo "(a write fails with EIO, as on an unplugged USB serial adapter)"'
+run "exec 3>&-"
+run 'ls /sys/bus/mdev/devices/ | wc -l'
+
+say "Teardown"
+run rmmod mdevfw_sample
+run rmmod mdevfw
+echo
+echo "demo: done"
