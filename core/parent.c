@@ -19,6 +19,7 @@
  * final put is safe in any context.
  */
 #include <linux/xarray.h>
+#include <net/devlink.h>
 #include "core.h"
 
 /* Every registered parent. Its mutex is a leaf: nothing is taken under it. */
@@ -125,9 +126,11 @@ static int mdevfw_types_publish_locked(struct mdevfw_parent *parent)
  * that reacts to it finds everything in place.
  *
  * Context: the parent's lifecycle lock is held.
- * Return: 0, -EEXIST if @parent's device already has a parent, -ENOMEM.
- * On failure nothing is left in sysfs, and the types added before are
- * removed too.
+ * Return: 0; -EINVAL if the parent was registered before; -EEXIST if
+ * @parent's device already has a parent; -ENOMEM. On failure nothing is
+ * left in sysfs, the types added before are removed too, and the parent
+ * is dead: as after unpublish, call mdevfw_parent_wait() once the lock is
+ * dropped, because a sysfs writer may have found a type meanwhile.
  */
 int mdevfw_parent_register_locked(struct mdevfw_parent *parent)
 {
@@ -139,6 +142,8 @@ int mdevfw_parent_register_locked(struct mdevfw_parent *parent)
 	if (WARN_ON(parent->registered || parent->dead))
 		return -EINVAL;
 
+	/* The base reference: from here a type's create can find us. */
+	kref_init(&parent->ref);
 	mutex_lock(&mdevfw_parents_lock);
 	ret = 0;
 	xa_for_each(&mdevfw_parents, idx, other) {
@@ -167,7 +172,6 @@ int mdevfw_parent_register_locked(struct mdevfw_parent *parent)
 	if (ret)
 		goto err_kset;
 
-	kref_init(&parent->ref);
 	parent->registered = true;
 	mdevfw_parent_uevent(parent, "MDEV_STATE=registered");
 	return 0;
@@ -180,6 +184,8 @@ err_xa:
 	xa_erase(&mdevfw_parents, parent->id);
 err_types:
 	mdevfw_types_remove_all_locked(parent);
+	parent->dead = true;
+	mdevfw_parent_put(parent);
 	return ret;
 }
 EXPORT_SYMBOL_MDEVFW(mdevfw_parent_register_locked);
@@ -254,8 +260,11 @@ EXPORT_SYMBOL_MDEVFW(mdevfw_parent_unpublish_locked);
 void mdevfw_parent_wait(struct mdevfw_parent *parent)
 {
 	might_sleep();
+	/* Waiting under the lifecycle lock would deadlock with a writer. */
 	if (!parent->devlink)
 		lockdep_assert_not_held(&parent->lock);
+	else if (IS_ENABLED(CONFIG_LOCKDEP))
+		WARN_ON_ONCE(devl_lock_is_held(parent->devlink));
 	if (WARN_ON(parent->registered) || !parent->dead)
 		return;
 	synchronize_srcu(&mdevfw_srcu);

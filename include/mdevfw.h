@@ -84,8 +84,9 @@ struct mdevfw_driver {
 /**
  * struct mdevfw_parent_ops - a parent's fixed description
  * @driver: binds to every mdev of the parent; its name prefixes type names
- * @alias_len: hex digits of each mdev's alias, 0 for none (at most
- *	%MDEVFW_ALIAS_MAX)
+ * @alias_len: hex digits of each mdev's alias, 0 for none, at most
+ *	%MDEVFW_ALIAS_MAX; fewer than 8 make collisions (and so -EEXIST
+ *	from create) likely
  */
 struct mdevfw_parent_ops {
 	struct mdevfw_driver *driver;
@@ -155,9 +156,12 @@ static inline struct mdevfw_device *to_mdevfw_device(struct device *dev)
  * @show: reads the attribute; runs under SRCU, never takes the lock
  * @store: writes the attribute; runs under SRCU, never takes the lock
  *
- * The framework wraps @show and @store so that they run only while the
- * mdev is alive and so that lockdep sees if they ever take the lifecycle
- * lock. Declare them with MDEVFW_DEVICE_ATTR_RW() and friends.
+ * Put them in the driver's dev_groups: the driver core adds them after
+ * probe and removes them before remove, so they always see a probed mdev.
+ * The framework wraps @show and @store in an SRCU read section and tells
+ * lockdep they hold their file's active reference, so a handler that
+ * takes the lifecycle lock is reported. Declare them with
+ * MDEVFW_DEVICE_ATTR_RW() and friends.
  */
 struct mdevfw_device_attribute {
 	struct device_attribute attr;

@@ -239,6 +239,7 @@ static ssize_t remove_store(struct device *dev, struct device_attribute *attr,
 	parent = mdevfw_type_get_parent(mdev->type);
 	if (!parent) {
 		mdevfw_active_release();
+		dev_err_ratelimited(dev, "mdevfw: remove: the parent is going away\n");
 		return -ENODEV;
 	}
 	get_device(dev);
@@ -259,6 +260,9 @@ static ssize_t remove_store(struct device *dev, struct device_attribute *attr,
 			ret = -ENODEV;
 		mdevfw_unlock(parent);
 	}
+	if (ret)
+		dev_err_ratelimited(parent->dev, "mdevfw: remove %pUl: it is already gone\n",
+				    &mdev->uuid);
 	put_device(dev);
 	mdevfw_parent_put(parent);
 	return ret ?: count;

@@ -185,11 +185,16 @@ static ssize_t create_store(struct mdevfw_type *type, struct attribute *attr,
 	/* Hold the type's kobject instead of the file's active reference. */
 	kn = sysfs_break_active_protection(&type->kobj, attr);
 	if (!kn) {
+		mdevfw_type_err(type, "create %pUl: the type is going away\n", &uuid);
 		mdevfw_parent_put(parent);
 		return -ENODEV;
 	}
 	mdevfw_active_release();
 
+	/*
+	 * From here the type may be removed: name it from our own kobject
+	 * reference and the parent's device, which our parent reference keeps.
+	 */
 	ret = mdevfw_lock_live(parent);
 	if (!ret) {
 		if (type->removed)
@@ -198,10 +203,13 @@ static ssize_t create_store(struct mdevfw_type *type, struct attribute *attr,
 			ret = mdevfw_device_create_locked(parent, type, &uuid,
 							  NULL);
 		mdevfw_unlock(parent);
+	} else {
+		dev_err_ratelimited(parent->dev, "mdevfw: %s: create %pUl: the parent is going away\n",
+				    kobject_name(&type->kobj), &uuid);
 	}
-	if (ret == -ENODEV)
-		mdevfw_type_err(type, "create %pUl: the parent or type is going away\n",
-				&uuid);
+	if (ret == -ENODEV && type->removed)
+		dev_err_ratelimited(parent->dev, "mdevfw: %s: create %pUl: the type is going away\n",
+				    kobject_name(&type->kobj), &uuid);
 
 	sysfs_unbreak_active_protection(kn);
 	mdevfw_active_acquire();
@@ -339,7 +347,9 @@ static void mdevfw_type_del_locked(struct mdevfw_type *type)
 	mdevfw_active_drain();
 	kobject_put(type->devices_kobj);
 	type->devices_kobj = NULL;
-	kobject_del(&type->kobj);
+	/* A type listed before registration never had a directory. */
+	if (type->kobj.state_in_sysfs)
+		kobject_del(&type->kobj);
 	kobject_put(&type->kobj);
 }
 
