@@ -83,24 +83,55 @@ static void msample_dev_del(struct msample_bus_dev *bdev)
 	device_unregister(&bdev->dev);
 }
 
+/*
+ * Parses up to @max unsigned decimal numbers separated by blanks, with an
+ * optional trailing newline. kstrtouint() refuses what does not fit, where
+ * sscanf("%u") would wrap it. Returns how many, or -EINVAL.
+ */
+static int msample_parse(const char *buf, size_t count, unsigned int *vals,
+			 int max)
+{
+	char tok[12];
+	int n = 0;
+
+	while (count) {
+		size_t len = 0;
+
+		while (count && (*buf == ' ' || *buf == '\n'))
+			buf++, count--;
+		while (len < count && buf[len] != ' ' && buf[len] != '\n')
+			len++;
+		if (!len)
+			break;
+		if (n == max || len >= sizeof(tok))
+			return -EINVAL;
+		memcpy(tok, buf, len);
+		tok[len] = '\0';
+		if (kstrtouint(tok, 10, &vals[n++]))
+			return -EINVAL;
+		buf += len;
+		count -= len;
+	}
+	return n ?: -EINVAL;
+}
+
 static ssize_t new_device_store(const struct bus_type *bus, const char *buf,
 				size_t count)
 {
-	unsigned int id, ports = MSAMPLE_DEFAULT_PORTS;
-	char extra;
+	unsigned int v[2] = { 0, MSAMPLE_DEFAULT_PORTS };
 	int ret;
 
-	ret = sscanf(buf, "%u %u %c", &id, &ports, &extra);
-	if (ret < 1 || ret > 2 || id > INT_MAX || ports > MSAMPLE_MAX_PORTS) {
+	ret = msample_parse(buf, count, v, 2);
+	if (ret < 0 || v[0] > INT_MAX || v[1] > MSAMPLE_MAX_PORTS) {
 		pr_err_ratelimited(MSAMPLE_NAME ": new_device takes \"ID [PORTS]\", ID <= %d, PORTS <= %u\n",
 				   INT_MAX, MSAMPLE_MAX_PORTS);
 		return -EINVAL;
 	}
 	mutex_lock(&msample_devs_lock);
-	ret = msample_dev_new(id, ports);
+	ret = msample_dev_new(v[0], v[1]);
 	mutex_unlock(&msample_devs_lock);
 	if (ret == -EEXIST)
-		pr_err_ratelimited(MSAMPLE_NAME ": new_device: " MSAMPLE_NAME "%u exists\n", id);
+		pr_err_ratelimited(MSAMPLE_NAME ": new_device: " MSAMPLE_NAME "%u exists\n", v[0]);
 	return ret ?: count;
 }
 static BUS_ATTR_WO(new_device);
@@ -110,10 +141,9 @@ static ssize_t del_device_store(const struct bus_type *bus, const char *buf,
 {
 	struct msample_bus_dev *bdev;
 	unsigned int id;
-	char extra;
 	int ret;
 
-	if (sscanf(buf, "%u %c", &id, &extra) != 1) {
+	if (msample_parse(buf, count, &id, 1) != 1) {
 		pr_err_ratelimited(MSAMPLE_NAME ": del_device takes \"ID\"\n");
 		return -EINVAL;
 	}

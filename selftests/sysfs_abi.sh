@@ -6,13 +6,16 @@
 . "$(dirname "$0")/lib/guest.sh"
 
 ktap_print_header
-ktap_set_plan 44
+ktap_set_plan 47
 
 mdevfw_load sample || ktap_exit_fail_msg "cannot load the modules"
 check "new_device 1 24" "$(msample_new 1 24)" OK
 check "new_device 2 3" "$(msample_new 2 3)" OK
 check "new_device of an existing ID" "$(msample_new 1 4)" EEXIST
 check "new_device bad input" "$(msample_new x)" EINVAL
+check "new_device ID past 32 bits" "$(msample_new 4294967298 2)" EINVAL
+check "new_device three numbers" "$(msample_new 5 2 3)" EINVAL
+check "del_device of no such ID" "$(msample_del 77)" ENOENT
 
 P=msample1
 T1=$(type_dir $P msample-1)
