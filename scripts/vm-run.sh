@@ -40,17 +40,23 @@ run=$(mktemp -d "$runs/$lane.XXXXXX")
 # Keep the last 40 runs for post-mortems.
 ls -dt "$runs"/*/ 2>/dev/null | tail -n +41 | xargs -r rm -rf
 
+# QEMU TCG with KASAN is slow: about 70 s of setup around the command
+# (program starts cost a second, a kmemleak scan ten), more under load.
+case $lane in
+uml-*) host_timeout=$((timeout + 90)); hung=10 ;;
+*) host_timeout=$((timeout + 300)); hung=30 ;;
+esac
+
 cat >"$run/env" <<ENV
 WORKDIR=$(printf '%q' "$top")
 CMD=$(printf '%q' "$cmd")
 CMD_TIMEOUT=$timeout
-HUNG_TIMEOUT=10
+HUNG_TIMEOUT=$hung
 MDEVFW_LANE=$lane
 MDEVFW_MODDIR=$(printf '%q' "$moddir")
 MDEVFW_KSRC=$(printf '%q' "$ksrc")
 ENV
 
-host_timeout=$((timeout + 90))
 start=$(date +%s.%N)
 case $lane in
 uml-debug|uml-bench|uml-debug-naive)

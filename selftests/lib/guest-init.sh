@@ -13,12 +13,14 @@ export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 # shellcheck source=/dev/null
 . "$RUN/env"
 
-mountpoint -q /proc || mount -t proc proc /proc
-mountpoint -q /sys || mount -t sysfs sys /sys
-mountpoint -q /sys/kernel/debug || mount -t debugfs debugfs /sys/kernel/debug
-mountpoint -q /dev || mount -t devtmpfs devtmpfs /dev
+# Mount unconditionally: over 9p the host's own /proc and /sys show
+# through and look like mountpoints, but they are the host's.
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t debugfs debugfs /sys/kernel/debug
+grep -q '^devtmpfs /dev ' /proc/mounts || mount -t devtmpfs devtmpfs /dev
 mkdir -p /dev/pts /dev/shm
-mountpoint -q /dev/pts || mount -t devpts devpts /dev/pts
+mount -t devpts devpts /dev/pts
 [ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd
 for i in 0:stdin 1:stdout 2:stderr; do
 	[ -e /dev/${i#*:} ] || ln -s /proc/self/fd/${i%%:*} /dev/${i#*:}

@@ -1,0 +1,74 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot an x86_64 test VM under QEMU (TCG, 2 CPUs) with the host's root as its
+# root over virtio 9p, writable, and run selftests/lib/guest-init.sh in it.
+#
+#   scripts/qemu-boot.sh LANE RUN HOST_TIMEOUT
+#
+# Lanes:
+#   x86-debug-smp  the lockdep/KASAN kernel of `scripts/kernel.sh x86-debug`,
+#                  9p built in, so no initramfs
+#   stock          Debian's kernel and the initramfs of scripts/stock.sh
+#
+# The console goes to stdout. The exit status is QEMU's, or timeout(1)'s
+# (124, or 137 after the KILL) if the VM is still up after HOST_TIMEOUT s.
+set -u
+if [ $# -ne 3 ]; then
+	echo "usage: qemu-boot.sh LANE RUN HOST_TIMEOUT" >&2
+	exit 2
+fi
+lane=$1 run=$2 host_timeout=$3
+top=$(cd "$(dirname "$0")/.." && pwd)
+init=$top/selftests/lib/guest-init.sh
+[ -d "$run" ] || { echo "qemu-boot: no run directory $run" >&2; exit 2; }
+
+# Print a preparation script's output, keep its last line (a directory).
+last_line() {
+	local out
+	out=$("$@") || { printf '%s\n' "$out"; return 1; }
+	printf '%s\n' "$out" | sed '$d'
+	last=${out##*$'\n'}
+}
+
+last=
+# no_timer_check: a starved TCG vCPU fails the boot-time IO-APIC timer test
+# ("..MP-BIOS bug: 8254 timer not connected to IO-APIC") for no real reason.
+common="console=ttyS0 quiet panic=-1 no_timer_check"
+case $lane in
+x86-debug-smp)
+	last_line "$top/scripts/kernel.sh" x86-debug || exit 1
+	kernel=$last/arch/x86/boot/bzImage
+	initrd=()
+	append="$common root=hostroot rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=512000 rw"
+	append="$append init=$init RUN=$run"
+	;;
+stock)
+	last_line "$top/scripts/stock.sh" || exit 1
+	kernel=$last/vmlinuz
+	initrd=(-initrd "$last/initramfs.cpio.gz")
+	append="$common RUN=$run MDEVFW_INIT=$init"
+	;;
+*)
+	echo "qemu-boot: unknown lane $lane" >&2
+	exit 2
+	;;
+esac
+[ -f "$kernel" ] || { echo "qemu-boot: no kernel $kernel" >&2; exit 1; }
+# x86 takes 2048 bytes of command line; keep well under it.
+if [ ${#append} -gt 1500 ]; then
+	echo "qemu-boot: kernel command line too long (${#append}): shorten the paths" >&2
+	exit 2
+fi
+case "$run$init" in
+*[[:space:]]*) echo "qemu-boot: paths with white space cannot go on the kernel command line" >&2; exit 2 ;;
+esac
+
+# q35, not the default i440fx: the i440fx _PRT is an AML While loop that the
+# KASAN kernel on a loaded TCG host did not finish in ACPI's 30 s loop limit
+# (AE_AML_LOOP_TIMEOUT), and that boot never reached init. No NIC: none needed.
+exec timeout -k 10 "$host_timeout" qemu-system-x86_64 -machine q35 -nic none \
+	-accel tcg,thread=multi -cpu max -smp 2 -m 2G -nographic -no-reboot \
+	-kernel "$kernel" "${initrd[@]}" \
+	-virtfs local,path=/,mount_tag=hostroot,security_model=passthrough,multidevs=remap \
+	-append "$append" </dev/null

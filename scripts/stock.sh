@@ -1,0 +1,229 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Prepare (or reuse) the `stock` lane: Debian's own 6.12 kernel under QEMU.
+#
+#   scripts/stock.sh            prepare; the last line is the cache directory
+#   scripts/stock.sh --kdir     make sure the distro headers are installed;
+#                               the last line is their build directory
+#   scripts/stock.sh --abi      print the kernel ABI (e.g. 6.12.117+deb12-amd64)
+#
+# The ABI is read from apt (the linux-headers-6.12-amd64 meta package), never
+# pinned. The image .deb is downloaded and unpacked into the cache, not
+# installed. The matching linux-headers package is installed on the host (it
+# depends on the signed image, which apt installs along with it, harmlessly).
+#
+# The cache, ${XDG_CACHE_HOME:-$HOME/.cache}/mdevfw/stock-<version>/, holds
+#   root/         the unpacked image package (boot/, lib/modules/)
+#   vmlinuz       link to root/boot/vmlinuz-<abi>
+#   initramfs.cpio.gz
+#                 static busybox, the 9p modules and an init that mounts the
+#                 host's root over virtio 9p, chroots into it and runs
+#                 $MDEVFW_INIT with RUN=$RUN (both from the kernel command line)
+#   kdir          the headers' build directory
+# and is used only once its stamp file (written last) says it is complete
+# for this very script.
+set -euo pipefail
+
+mode=${1:-prepare}
+case $mode in
+prepare|--kdir|--abi) ;;
+*) echo "usage: stock.sh [--kdir | --abi]" >&2; exit 2 ;;
+esac
+
+flavour=amd64
+meta=linux-headers-6.12-$flavour
+candidate() { apt-cache policy "$1" 2>/dev/null | awk '/Candidate:/ { print $2 }'; }
+
+ver=$(candidate "$meta")
+case $ver in
+''|'(none)') echo "stock.sh: apt knows no $meta (apt-get update?)" >&2; exit 2 ;;
+esac
+# linux-headers-6.12-amd64 depends on linux-headers-<abi>-amd64 only.
+abi=$(apt-cache depends "$meta" 2>/dev/null |
+	sed -n "s/^ *Depends: linux-headers-\(6\.12\.[^ ]*\)-$flavour\$/\1/p" | head -1)
+[ -n "$abi" ] || { echo "stock.sh: cannot read the ABI from $meta's dependencies" >&2; exit 2; }
+krel=$abi-$flavour
+image=linux-image-$krel-unsigned
+headers=linux-headers-$krel
+iver=$(candidate "$image")
+if [ "$iver" != "$ver" ]; then
+	echo "stock.sh: $image is at '$iver', not $ver as $meta" >&2
+	exit 2
+fi
+src=$(apt-cache policy linux-source-6.12 2>/dev/null | awk '/Installed:/ { print $2 }')
+if [ -n "$src" ] && [ "$src" != '(none)' ] && [ "$src" != "$ver" ]; then
+	echo "stock.sh: note: linux-source-6.12 is $src, the stock kernel is $ver" >&2
+fi
+
+if [ "$mode" = --abi ]; then
+	echo "$krel"
+	exit 0
+fi
+
+apt_install_headers() {
+	if [ "$(dpkg-query -W -f '${Status}' "$headers" 2>/dev/null)" != "install ok installed" ]; then
+		echo "stock.sh: installing $headers"
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			-o DPkg::Lock::Timeout=600 "$headers" >&2
+	fi
+	kdir=/usr/src/linux-headers-$krel
+	if [ ! -f "$kdir/Makefile" ]; then
+		echo "stock.sh: $headers is installed but $kdir has no Makefile" >&2
+		exit 1
+	fi
+}
+
+top_cache=${XDG_CACHE_HOME:-$HOME/.cache}/mdevfw
+mkdir -p "$top_cache"
+# One preparation at a time (parallel vm-runs, apt's own lock).
+exec 9>"$top_cache/stock.lock"
+flock 9
+
+apt_install_headers
+if [ "$mode" = --kdir ]; then
+	echo "$kdir"
+	exit 0
+fi
+
+cache=$top_cache/stock-$ver
+stamp=$cache/.mdevfw-complete
+self=$(sha256sum <"$0" | cut -c1-12)
+want="$ver $krel $self"
+if [ -f "$stamp" ] && [ "$(cut -d' ' -f1-3 "$stamp")" = "$want" ]; then
+	echo "stock.sh: $krel: cached"
+	echo "$cache"
+	exit 0
+fi
+
+# Old stock kernels are dead weight: the disk can be small.
+for old in "$top_cache"/stock-*; do
+	[ -d "$old" ] && [ "$old" != "$cache" ] && rm -rf "$old"
+done
+rm -f "$stamp"
+mkdir -p "$cache"
+
+# The unpacked image has its own stamp: a new recipe for the initramfs must
+# not download 100 MB again.
+if [ ! -f "$cache/root/.mdevfw-unpacked" ]; then
+	need_kb=$((800 * 1024))
+	free_kb=$(df -Pk "$cache" | awk 'NR == 2 { print $4 }')
+	if [ "$free_kb" -lt "$need_kb" ]; then
+		echo "stock.sh: need 800 MB free under $cache, have $((free_kb / 1024)) MB" >&2
+		exit 1
+	fi
+	rm -rf "$cache/root" "$cache/dl"
+	mkdir -p "$cache/dl"
+	echo "stock.sh: downloading $image ($ver)"
+	if ! (cd "$cache/dl" && apt-get download -qq "$image=$ver" 2>/dev/null); then
+		echo "stock.sh: download failed; apt-get update and retry"
+		apt-get update -qq -o DPkg::Lock::Timeout=600 >&2
+		(cd "$cache/dl" && apt-get download -qq "$image=$ver")
+	fi
+	deb=$(ls "$cache"/dl/*.deb)
+	dpkg-deb -x "$deb" "$cache/root"
+	rm -rf "$cache/dl"
+	touch "$cache/root/.mdevfw-unpacked"
+fi
+[ -f "$cache/root/boot/vmlinuz-$krel" ] || { echo "stock.sh: no vmlinuz-$krel in $image" >&2; exit 1; }
+ln -sfn "root/boot/vmlinuz-$krel" "$cache/vmlinuz"
+
+# --- initramfs -------------------------------------------------------------
+mods=$cache/root/lib/modules/$krel
+ird=$cache/initramfs.d
+rm -rf "$ird"
+mkdir -p "$ird"/{bin,dev,proc,sys,mnt,modules}
+cp /bin/busybox "$ird/bin/busybox"
+file -b "$ird/bin/busybox" 2>/dev/null | grep -q 'statically linked' ||
+	ldd "$ird/bin/busybox" 2>&1 | grep -q 'not a dynamic' ||
+	{ echo "stock.sh: /bin/busybox is not static (install busybox-static)" >&2; exit 1; }
+mknod "$ird/dev/console" c 5 1 2>/dev/null || true
+
+# The modules the 9p root needs, dependencies first (from modinfo, so a
+# new dependency in a later point release is picked up).
+declare -A seen=()
+order=()
+modpath() { find "$mods/kernel" -name "$1.ko*" -print -quit; }
+add_mod() {
+	local name=$1 path dep
+	[ -n "${seen[$name]:-}" ] && return 0
+	seen[$name]=1
+	path=$(modpath "$name")
+	if [ -z "$path" ]; then
+		# Built into the image: nothing to load.
+		grep -qs "/$name.ko" "$mods/modules.builtin" && return 0
+		echo "stock.sh: module $name not found in $image" >&2
+		exit 1
+	fi
+	for dep in $(modinfo -F depends "$path" | tr ',' ' '); do
+		add_mod "${dep//-/_}"
+	done
+	order+=("$path")
+}
+roots=(9p 9pnet_virtio)
+# Usually built in; load it if this kernel has it as a module.
+[ -n "$(modpath virtio_pci)" ] && roots=(virtio_pci "${roots[@]}")
+for m in "${roots[@]}"; do
+	add_mod "$m"
+done
+list=
+for path in "${order[@]}"; do
+	base=$(basename "$path")
+	base=${base%.xz}
+	base=${base%.zst}
+	base=${base%.gz}
+	case $path in
+	*.xz) xz -dc "$path" >"$ird/modules/$base" ;;
+	*.zst) zstd -qdc "$path" >"$ird/modules/$base" ;;
+	*.gz) gzip -dc "$path" >"$ird/modules/$base" ;;
+	*) cp "$path" "$ird/modules/$base" ;;
+	esac
+	list="$list $base"
+done
+echo "stock.sh: initramfs modules:$list"
+
+cat >"$ird/init" <<EOF
+#!/bin/busybox sh
+# Generated by mdevfw scripts/stock.sh: mount the host's root over 9p, then
+# run \$MDEVFW_INIT (the project's guest init) in it with RUN=\$RUN.
+/bin/busybox --install -s /bin
+export PATH=/bin
+mount -t devtmpfs devtmpfs /dev
+exec </dev/console >/dev/console 2>&1
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+die() {
+	echo "stock initramfs: \$*"
+	echo o >/proc/sysrq-trigger
+	sleep 30
+}
+# The kernel hands unknown k=v parameters to init as environment; read the
+# command line as well, in case they did not arrive that way.
+for kv in \$(cat /proc/cmdline); do
+	case \$kv in
+	RUN=*) [ -n "\${RUN:-}" ] || RUN=\${kv#RUN=} ;;
+	MDEVFW_INIT=*) [ -n "\${MDEVFW_INIT:-}" ] || MDEVFW_INIT=\${kv#MDEVFW_INIT=} ;;
+	esac
+done
+[ -n "\${RUN:-}" ] || die "no RUN= on the kernel command line"
+[ -n "\${MDEVFW_INIT:-}" ] || die "no MDEVFW_INIT= on the kernel command line"
+for m in$list; do
+	insmod /modules/\$m || die "insmod \$m failed"
+done
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 hostroot /mnt ||
+	die "cannot mount the host's root over 9p"
+for d in proc sys dev; do
+	mount --move /\$d /mnt/\$d || die "cannot move /\$d into the host root"
+done
+exec chroot /mnt /usr/bin/env RUN="\$RUN" "\$MDEVFW_INIT"
+EOF
+chmod 755 "$ird/init"
+(cd "$ird" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) | gzip -9 >"$cache/initramfs.cpio.gz.tmp"
+mv "$cache/initramfs.cpio.gz.tmp" "$cache/initramfs.cpio.gz"
+rm -rf "$ird"
+echo "$kdir" >"$cache/kdir"
+echo "$krel" >"$cache/abi"
+
+echo "$want $(date -u +%FT%TZ)" >"$stamp"
+echo "stock.sh: $krel ready; headers in $kdir"
+echo "$cache"
