@@ -243,13 +243,17 @@ static ssize_t remove_store(struct device *dev, struct device_attribute *attr,
 		return -ENODEV;
 	}
 	get_device(dev);
+	/*
+	 * device_remove_file_self() lets go of our active reference before
+	 * it drains the file, which a concurrent writer may hold: so must
+	 * our annotation of it (lockdep saw the cycle on two CPUs).
+	 */
+	mdevfw_active_release();
 	if (!device_remove_file_self(dev, attr)) {
-		mdevfw_active_release();
 		put_device(dev);
 		mdevfw_parent_put(parent);
 		return count;
 	}
-	mdevfw_active_release();
 
 	ret = mdevfw_lock_live(parent);
 	if (!ret) {
