@@ -182,6 +182,20 @@ static ssize_t create_store(struct mdevfw_type *type, struct attribute *attr,
 		return -ENODEV;
 	}
 
+#ifdef MDEVFW_NAIVE_ACTIVE
+	/*
+	 * Only for the negative test: block on the lifecycle lock while
+	 * still holding the file's active reference.
+	 */
+	ret = mdevfw_lock_live(parent);
+	if (!ret) {
+		ret = mdevfw_device_create_locked(parent, type, &uuid, NULL);
+		mdevfw_unlock(parent);
+	}
+	mdevfw_parent_put(parent);
+	return ret ?: count;
+#endif
+
 	/* Hold the type's kobject instead of the file's active reference. */
 	kn = sysfs_break_active_protection(&type->kobj, attr);
 	if (!kn) {

@@ -7,9 +7,10 @@
 #
 #   build-modules.sh LANE [make args...]
 #
-# Lanes: uml-debug, uml-bench, x86-debug-smp, stock, and uml-debug-naive:
-# the uml-debug kernel with MDEVFW_NAIVE=y, the seed's lock ordering, used
-# only by the negative test that lockdep must catch.
+# Lanes: uml-debug, uml-bench, x86-debug-smp, stock, and two for negative
+# tests that lockdep must catch, on the uml-debug kernel: uml-debug-naive
+# (MDEVFW_NAIVE=y, the seed's SRCU ordering) and uml-debug-naive-active
+# (MDEVFW_NAIVE_ACTIVE=y, create blocking with its active reference held).
 set -euo pipefail
 lane=${1:?usage: build-modules.sh LANE [make args]}
 shift
@@ -18,6 +19,8 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 case $lane in
 uml-debug-naive) kdir=$("$top/scripts/kernel.sh" uml-debug | tail -1); arch=um
 	set -- MDEVFW_NAIVE=y "$@" ;;
+uml-debug-naive-active) kdir=$("$top/scripts/kernel.sh" uml-debug | tail -1); arch=um
+	set -- MDEVFW_NAIVE_ACTIVE=y "$@" ;;
 uml-debug|uml-bench) kdir=$("$top/scripts/kernel.sh" "$lane" | tail -1); arch=um ;;
 x86-debug-smp) kdir=$("$top/scripts/kernel.sh" x86-debug | tail -1); arch=x86_64 ;;
 stock) kdir=$("$top/scripts/stock.sh" --kdir | tail -1); arch=x86_64 ;;
@@ -27,8 +30,12 @@ esac
 out=$top/.build/$lane
 mkdir -p "$out"
 # Copy with timestamps, so make rebuilds only what changed.
-(cd "$top" && tar -cf - Kbuild include core mdev devlink sample-parent kunit \
-	selftests/fixture 2>/dev/null) | tar -xf - -C "$out"
+srcs=()
+for d in Kbuild include core mdev devlink sample-parent kunit selftests/fixture \
+	 selftests/test-parent; do
+	[ -e "$top/$d" ] && srcs+=("$d")
+done
+(cd "$top" && tar -cf - "${srcs[@]}") | tar -xf - -C "$out"
 
 log=$out/build.log
 if ! make -C "$kdir" ARCH=$arch M="$out" W=1 "$@" modules >"$log" 2>&1; then

@@ -72,7 +72,7 @@ scripts/kernel.sh uml-debug || fatal "build the uml-debug kernel"
 [[ $lanes == *stock* ]] && { scripts/stock.sh || fatal "prepare the stock kernel"; }
 
 step "modules (W=1)"
-for lane in ${lanes//,/ } uml-debug-naive; do
+for lane in ${lanes//,/ } uml-debug-naive uml-debug-naive-active; do
 	if scripts/build-modules.sh "$lane" >/dev/null; then
 		record PASS "build: modules for $lane, W=1, no warnings"
 	else
@@ -112,5 +112,5 @@ if [[ $lanes == *stock* ]]; then
 fi
 
 step "selftests"
-selftests/run.sh --lanes "$lanes,uml-debug-naive"
+selftests/run.sh --lanes "$lanes,uml-debug-naive,uml-debug-naive-active"
 finish

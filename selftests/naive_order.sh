@@ -1,11 +1,15 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# The negative test of the seed deadlock, on modules built with
-# MDEVFW_NAIVE=y: create holds SRCU across its wait for the devlink
-# instance lock, and parent deletion waits for SRCU readers under that
-# lock. One create and one delete, in sequence, give lockdep both edges;
-# the runner requires it to report the cycle.
+# The negative tests of the lock order, on modules built with one of the
+# naive options (the runner picks the lane and requires lockdep to report):
+# - MDEVFW_NAIVE=y: create holds SRCU across its wait for the devlink
+#   instance lock, and parent deletion waits for SRCU readers under that
+#   lock: the seed deadlock (mdevfw_srcu / devlink->lock_key);
+# - MDEVFW_NAIVE_ACTIVE=y: create blocks on that lock while it holds its
+#   file's active reference, which parent deletion drains under the lock
+#   (mdevfw_sysfs_active / devlink->lock_key).
+# One create and one delete, in sequence, give lockdep both edges.
 . "$(dirname "$0")/lib/guest.sh"
 mdevfw_load sample
 msample_new 1 4
