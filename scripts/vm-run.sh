@@ -58,9 +58,10 @@ MDEVFW_KSRC=$(printf '%q' "$ksrc")
 ENV
 
 start=$(date +%s.%N)
+boot() {
 case $lane in
-uml-debug|uml-bench|uml-debug-naive)
-	kdir=$("$top/scripts/kernel.sh" "${lane%-naive}" | tail -1) || exit 1
+uml-debug|uml-bench|uml-debug-naive*)
+	kdir=$("$top/scripts/kernel.sh" "${lane%%-naive*}" | tail -1) || exit 1
 	# UML takes its console on fd 1; the guest's log is read from dmesg.txt.
 	timeout -k 10 "$host_timeout" "$kdir/linux" mem=1G rootfstype=hostfs rootflags=/ rw \
 		init="$top/selftests/lib/guest-init.sh" RUN="$run" quiet \
@@ -77,6 +78,19 @@ x86-debug-smp|stock)
 	;;
 esac
 [ $vmrc = 124 ] || [ $vmrc = 137 ] && touch "$run/host-timeout"
+}
+
+boot
+# A splat before init ran cannot be ours, but it switches lockdep off for
+# the whole run: say so, keep its log, and boot once more.
+if "$top/selftests/lib/detect.sh" --before-init "$run" >"$run/boot-splat.txt"; then
+	echo "vm-run: the kernel splatted before init, not in our code; booting again:"
+	sed 's/^/  | /' "$run/boot-splat.txt" | head -20
+	mkdir -p "$run/first-boot"
+	mv "$run"/{console.log,dmesg.txt,out.log,rc,kmemleak.txt,lockdep.txt} "$run/first-boot/" 2>/dev/null
+	rm -f "$run/host-timeout" "$run/timed-out"
+	boot
+fi
 secs=$(echo "$(date +%s.%N) - $start" | bc)
 
 [ -n "$quiet" ] || cat "$run/out.log" 2>/dev/null

@@ -12,6 +12,16 @@
 # ("FAULT_INJECTION: forcing a failure", "page allocation failure") are
 # counted as injected, not as splats.
 set -u
+# --before-init RUN: exit 0 (and print it) if the kernel reported a splat
+# before it ran init, that is, before any of our code could run.
+if [ "${1:-}" = --before-init ]; then
+	log=${2:?}/dmesg.txt
+	[ -s "$log" ] || log=$2/console.log
+	n=$(grep -n -m1 -E 'Run .* as init process' "$log" | cut -d: -f1)
+	[ -n "$n" ] || exit 1
+	head -n "$n" "$log" | grep -m3 -E 'BUG:|WARNING:|Oops|KASAN|refcount_t:|INFO: task' && exit 0
+	exit 1
+fi
 run=${1:?usage: detect.sh RUN [KIND]}
 expect=${2:-}
 log=$run/dmesg.txt
