@@ -294,6 +294,17 @@ const struct attribute_group *mdevfw_device_groups[] = {
  * They run under SRCU as the query callbacks do, and lockdep reports one
  * that takes the lifecycle lock.
  */
+static int mdevfw_attr_enter(void)
+{
+	mdevfw_active_acquire();
+	return srcu_read_lock(&mdevfw_srcu);
+}
+
+static void mdevfw_attr_exit(int idx)
+{
+	srcu_read_unlock(&mdevfw_srcu, idx);
+	mdevfw_active_release();
+}
 
 /**
  * mdevfw_device_attr_show() - sysfs show of an MDEVFW_DEVICE_ATTR_*()
@@ -308,14 +319,10 @@ ssize_t mdevfw_device_attr_show(struct device *dev,
 {
 	struct mdevfw_device_attribute *mattr =
 		container_of(attr, struct mdevfw_device_attribute, attr);
-	ssize_t ret;
-	int idx;
+	int idx = mdevfw_attr_enter();
+	ssize_t ret = mattr->show(to_mdevfw_device(dev), buf);
 
-	mdevfw_active_acquire();
-	idx = srcu_read_lock(&mdevfw_srcu);
-	ret = mattr->show(to_mdevfw_device(dev), buf);
-	srcu_read_unlock(&mdevfw_srcu, idx);
-	mdevfw_active_release();
+	mdevfw_attr_exit(idx);
 	return ret;
 }
 EXPORT_SYMBOL_MDEVFW(mdevfw_device_attr_show);
@@ -335,14 +342,10 @@ ssize_t mdevfw_device_attr_store(struct device *dev,
 {
 	struct mdevfw_device_attribute *mattr =
 		container_of(attr, struct mdevfw_device_attribute, attr);
-	ssize_t ret;
-	int idx;
+	int idx = mdevfw_attr_enter();
+	ssize_t ret = mattr->store(to_mdevfw_device(dev), buf, count);
 
-	mdevfw_active_acquire();
-	idx = srcu_read_lock(&mdevfw_srcu);
-	ret = mattr->store(to_mdevfw_device(dev), buf, count);
-	srcu_read_unlock(&mdevfw_srcu, idx);
-	mdevfw_active_release();
+	mdevfw_attr_exit(idx);
 	return ret;
 }
 EXPORT_SYMBOL_MDEVFW(mdevfw_device_attr_store);
