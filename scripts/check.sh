@@ -43,7 +43,7 @@ fatal() { record FAIL "$1"; finish; }
 
 step "packages"
 pkgs=(linux-source-6.12 build-essential flex bison bc libelf-dev libssl-dev xz-utils
-      cpio perl jq kmod iproute2 mdevctl udev sparse qemu-system-x86 busybox-static)
+      cpio perl jq kmod iproute2 mdevctl udev sparse qemu-system-x86 busybox-static dkms)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
@@ -105,9 +105,9 @@ fi
 if [[ $lanes == *stock* ]]; then
 	step "external vendor build"
 	if scripts/vendor-build.sh; then
-		record PASS "build: sample parent as an external module against installed mdevfw"
+		record PASS "build: dkms.conf, and the sample as an external module against installed mdevfw"
 	else
-		record FAIL "build: sample parent as an external module against installed mdevfw"
+		record FAIL "build: dkms.conf, and the sample as an external module against installed mdevfw"
 	fi
 fi
 

@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Prove that a vendor module builds against an installed mdevfw, as DKMS
-# users would have it: install the framework's header and Module.symvers
+# Prove that dkms.conf builds both modules against Debian's headers, and
+# that a vendor module builds against an installed mdevfw, as DKMS users
+# would have it: install the framework's header and Module.symvers
 # into a staging root, copy the sample out of the tree, and build it with
 # its own Makefile against Debian's distro headers. Modpost must resolve
 # every mdevfw symbol from the installed Module.symvers.
@@ -32,3 +33,18 @@ deps=$(/sbin/modinfo -F depends "$stage/msample/mdevfw_sample.ko")
 ns=$(/sbin/modinfo -F import_ns "$stage/msample/mdevfw_sample.ko")
 echo "vendor-build: mdevfw_sample.ko depends=$deps import_ns=$ns"
 [ "$deps" = mdevfw ] && [ "$ns" = MDEVFW ]
+
+# DKMS with the repository's dkms.conf, in private trees so the host's
+# /usr/src and /var/lib/dkms stay untouched.
+ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$top/dkms.conf")
+abi=$("$top/scripts/stock.sh" --abi | tail -1)
+mkdir -p "$stage/dkms-src/mdevfw-$ver" "$stage/dkms-tree"
+(cd "$top" && tar -cf - dkms.conf Makefile Kbuild include core mdev sample-parent kunit \
+	selftests/fixture selftests/test-parent) | tar -xf - -C "$stage/dkms-src/mdevfw-$ver"
+dk=(--sourcetree "$stage/dkms-src" --dkmstree "$stage/dkms-tree")
+dkms add "mdevfw/$ver" "${dk[@]}" >"$stage/dkms.log" 2>&1 &&
+	dkms build "mdevfw/$ver" -k "$abi" "${dk[@]}" >>"$stage/dkms.log" 2>&1 ||
+	{ cat "$stage/dkms.log"; echo "vendor-build: dkms build failed"; exit 1; }
+built=$(cd "$stage/dkms-tree/mdevfw/$ver/$abi/x86_64/module" && ls | sort | tr '\n' ' ')
+echo "vendor-build: dkms built $built"
+[ "$built" = "mdevfw.ko.xz mdevfw_sample.ko.xz " ]
