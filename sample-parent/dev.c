@@ -30,6 +30,58 @@ static const struct devlink_ops msample_devlink_ops = {
 	.info_get = msample_devlink_info_get,
 };
 
+/*
+ * max_ports: the parent's pool of serial ports, at runtime. devlink calls
+ * these with the instance lock, our lifecycle lock, held.
+ */
+enum {
+	MSAMPLE_PARAM_ID_MAX_PORTS = DEVLINK_PARAM_GENERIC_ID_MAX + 1,
+};
+
+static int msample_max_ports_get(struct devlink *devlink, u32 id,
+				 struct devlink_param_gset_ctx *ctx)
+{
+	struct msample *ms = devlink_priv(devlink);
+
+	ctx->val.vu32 = mdevfw_parent_pool_size(&ms->parent);
+	return 0;
+}
+
+static int msample_max_ports_set(struct devlink *devlink, u32 id,
+				 struct devlink_param_gset_ctx *ctx,
+				 struct netlink_ext_ack *extack)
+{
+	struct msample *ms = devlink_priv(devlink);
+	int ret;
+
+	ret = mdevfw_parent_set_pool_locked(&ms->parent, ctx->val.vu32);
+	if (ret == -EBUSY)
+		NL_SET_ERR_MSG_FMT_MOD(extack,
+				       "live mdevs use more than %u ports; remove some first",
+				       ctx->val.vu32);
+	return ret;
+}
+
+static int msample_max_ports_validate(struct devlink *devlink, u32 id,
+				      union devlink_param_value val,
+				      struct netlink_ext_ack *extack)
+{
+	if (val.vu32 > MSAMPLE_MAX_PORTS) {
+		NL_SET_ERR_MSG_FMT_MOD(extack, "at most %u ports",
+				       MSAMPLE_MAX_PORTS);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static const struct devlink_param msample_params[] = {
+	DEVLINK_PARAM_DRIVER(MSAMPLE_PARAM_ID_MAX_PORTS, "max_ports",
+			     DEVLINK_PARAM_TYPE_U32,
+			     BIT(DEVLINK_PARAM_CMODE_RUNTIME),
+			     msample_max_ports_get, msample_max_ports_set,
+			     msample_max_ports_validate),
+};
+
 static const struct mdevfw_parent_ops msample_parent_ops = {
 	.driver = &msample_mdev_driver,
 	.alias_len = 8,
@@ -60,13 +112,20 @@ int msample_dev_probe(struct msample_bus_dev *bdev)
 	ret = mdevfw_parent_register_locked(&ms->parent);
 	if (ret)
 		goto err_unlock;
-	ret = devl_register(devlink);
+	ret = devl_params_register(devlink, msample_params,
+				   ARRAY_SIZE(msample_params));
 	if (ret)
 		goto err_unpublish;
+	ret = devl_register(devlink);
+	if (ret)
+		goto err_params;
 	devl_unlock(devlink);
 	dev_set_drvdata(&bdev->dev, ms);
 	return 0;
 
+err_params:
+	devl_params_unregister(devlink, msample_params,
+			       ARRAY_SIZE(msample_params));
 err_unpublish:
 	mdevfw_parent_unpublish_locked(&ms->parent);
 err_unlock:
@@ -86,6 +145,8 @@ void msample_dev_remove(struct msample_bus_dev *bdev)
 	/* mdevs go first: their ttys hang up, open files see EOF/-EIO. */
 	mdevfw_parent_unpublish_locked(&ms->parent);
 	devl_unregister(devlink);
+	devl_params_unregister(devlink, msample_params,
+			       ARRAY_SIZE(msample_params));
 	devl_unlock(devlink);
 	/* A create or remove still sleeping in devl_lock() holds the parent. */
 	mdevfw_parent_wait(&ms->parent);
