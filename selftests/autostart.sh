@@ -1,0 +1,42 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# mdevctl autostart through udev, with the real systemd-udevd: a device
+# defined with --auto comes up by itself when its parent registers. First
+# with Debian's own rule only (which calls /usr/sbin/mdevctl, absent on
+# Debian 12: nothing starts), then with ours installed as
+# /etc/udev/rules.d/60-mdevctl.rules. No sleeps: udevadm settle.
+. "$(dirname "$0")/lib/guest.sh"
+
+ktap_print_header
+ktap_set_plan 6
+mkdir -p /etc/mdevctl.d/scripts.d/callouts /etc/mdevctl.d/scripts.d/notifiers
+mdevfw_load sample || ktap_exit_fail_msg "cannot load the modules"
+/lib/systemd/systemd-udevd --daemon || ktap_exit_fail_msg "no systemd-udevd"
+U=12345678-1234-4234-8234-123456789abc
+
+msample_new 1 4 >/dev/null
+check_cmd "define --auto" mdevctl define -p msample1 -t msample-1 -u $U --auto
+check "defined, not running" "$(mdevctl list -d)" "$U msample1 msample-1 auto"
+msample_del 1 >/dev/null
+udevadm settle
+
+# Debian's rule alone.
+msample_new 1 4 >/dev/null
+udevadm settle
+check "Debian 12's own rule starts nothing" "$(ls $SYS_MDEVS | wc -l)" 0
+msample_del 1 >/dev/null
+udevadm settle
+
+# Ours, overriding it by name.
+cp udev/60-mdevctl.rules /etc/udev/rules.d/60-mdevctl.rules
+udevadm control --reload
+msample_new 1 4 >/dev/null
+udevadm settle
+check "with our rule the auto mdev starts" "$(readlink -f $SYS_MDEVS/$U)" "/sys/devices/msample1/$U"
+check "mdevctl sees it running" "$(mdevctl list)" "$U msample1 msample-1 auto (defined)"
+msample_del 1 >/dev/null
+udevadm settle
+udevadm control --exit
+check "nothing left" "$(ls $SYS_MDEVS | wc -l)" 0
+ktap_finished
