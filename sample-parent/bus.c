@@ -13,6 +13,7 @@
 #include <linux/idr.h>
 #include <linux/module.h>
 #include <linux/slab.h>
+#include <linux/wait_bit.h>
 #include "sample.h"
 
 static DEFINE_IDA(msample_ids);
@@ -20,12 +21,18 @@ static DEFINE_IDA(msample_ids);
 static DEFINE_MUTEX(msample_devs_lock);
 static LIST_HEAD(msample_devs);
 
+/*
+ * PFs whose memory is not freed yet. The last put of a PF comes from
+ * devlink's RCU-deferred release, after del_device has returned, so
+ * module exit waits for this to reach zero before its text goes.
+ */
+static atomic_t msample_live_devs = ATOMIC_INIT(0);
+
 static void msample_bus_dev_release(struct device *dev)
 {
-	struct msample_bus_dev *bdev = to_msample_bus_dev(dev);
-
-	ida_free(&msample_ids, dev->id);
-	kfree(bdev);
+	kfree(to_msample_bus_dev(dev));
+	if (atomic_dec_and_test(&msample_live_devs))
+		wake_up_var(&msample_live_devs);
 }
 
 static int msample_bus_probe(struct device *dev)
@@ -50,11 +57,13 @@ static int msample_dev_new(unsigned int id, unsigned int ports)
 	bdev = kzalloc(sizeof(*bdev), GFP_KERNEL);
 	if (!bdev)
 		return -ENOMEM;
+	/* The ID is free again at del_device, not at the (later) release. */
 	ret = ida_alloc_range(&msample_ids, id, id, GFP_KERNEL);
 	if (ret < 0) {
 		kfree(bdev);
 		return ret == -ENOSPC ? -EEXIST : ret;
 	}
+	atomic_inc(&msample_live_devs);
 	bdev->dev.id = id;
 	bdev->dev.bus = &msample_bus;
 	bdev->dev.release = msample_bus_dev_release;
@@ -70,6 +79,7 @@ static int msample_dev_new(unsigned int id, unsigned int ports)
 	}
 	if (ret) {
 		put_device(&bdev->dev);
+		ida_free(&msample_ids, id);
 		return ret;
 	}
 	list_add_tail(&bdev->list, &msample_devs);
@@ -78,9 +88,12 @@ static int msample_dev_new(unsigned int id, unsigned int ports)
 
 static void msample_dev_del(struct msample_bus_dev *bdev)
 {
+	unsigned int id = bdev->dev.id;
+
 	lockdep_assert_held(&msample_devs_lock);
 	list_del(&bdev->list);
 	device_unregister(&bdev->dev);
+	ida_free(&msample_ids, id);
 }
 
 /*
@@ -220,6 +233,7 @@ static void __exit msample_exit(void)
 	list_for_each_entry_safe(bdev, tmp, &msample_devs, list)
 		msample_dev_del(bdev);
 	mutex_unlock(&msample_devs_lock);
+	wait_var_event(&msample_live_devs, !atomic_read(&msample_live_devs));
 
 	driver_unregister(&msample_bus_driver);
 	bus_unregister(&msample_bus);

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib/guest.sh"
 
 ktap_print_header
-ktap_set_plan 47
+ktap_set_plan 48
 
 mdevfw_load sample || ktap_exit_fail_msg "cannot load the modules"
 check "new_device 1 24" "$(msample_new 1 24)" OK
@@ -16,6 +16,7 @@ check "new_device bad input" "$(msample_new x)" EINVAL
 check "new_device ID past 32 bits" "$(msample_new 4294967298 2)" EINVAL
 check "new_device three numbers" "$(msample_new 5 2 3)" EINVAL
 check "del_device of no such ID" "$(msample_del 77)" ENOENT
+check "an ID is free again as soon as del_device returns" "$(msample_del 2)$(msample_new 2 3)" OKOK
 
 P=msample1
 T1=$(type_dir $P msample-1)
