@@ -3,6 +3,10 @@
  * wr FILE DATA [LEN]: write DATA (or its first LEN bytes, which may run
  * past DATA into NULs) to FILE in one write(2), and print OK or the errno
  * name. Shell redirections cannot say which errno a write got.
+ *
+ * With WR_FAIL_NTH=N in the environment, the Nth allocation the write
+ * makes fails (/proc/self/fail-nth, set just before it), and " injected"
+ * follows the result if the failure was indeed injected.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,9 +18,10 @@
 int main(int argc, char **argv)
 {
 	char buf[8192] = { 0 };
+	int fd, err, nth_fd = -1, injected = 0;
+	const char *nth;
 	size_t len;
 	ssize_t n;
-	int fd;
 
 	if (argc < 3 || argc > 4) {
 		fprintf(stderr, "usage: wr FILE DATA [LEN]\n");
@@ -35,9 +40,27 @@ int main(int argc, char **argv)
 		printf("%s\n", strerrorname_np(errno));
 		return 1;
 	}
+	nth = getenv("WR_FAIL_NTH");
+	if (nth) {
+		nth_fd = open("/proc/self/fail-nth", O_RDWR);
+		if (nth_fd < 0 || write(nth_fd, nth, strlen(nth)) < 0) {
+			printf("no fail-nth\n");
+			return 2;
+		}
+	}
 	n = write(fd, buf, len);
+	err = errno;
+	if (nth_fd >= 0) {
+		char left[16] = "";
+
+		/* 0 means the failure was injected; disarm it either way. */
+		injected = pread(nth_fd, left, sizeof(left) - 1, 0) > 0 &&
+			   atoi(left) == 0;
+		if (write(nth_fd, "0", 1) < 0)
+			return 2;
+	}
 	if (n < 0) {
-		printf("%s\n", strerrorname_np(errno));
+		printf("%s%s\n", strerrorname_np(err), injected ? " injected" : "");
 		return 1;
 	}
 	if ((size_t)n != len) {
@@ -45,6 +68,6 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	close(fd);
-	printf("OK\n");
+	printf("OK%s\n", injected ? " injected" : "");
 	return 0;
 }

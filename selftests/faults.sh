@@ -1,0 +1,79 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Fault injection: fail the Nth allocation made on behalf of our modules
+# (failslab and fail_page_alloc through the per-task /proc/self/fail-nth,
+# with GFP_KERNEL allowed to fail and a stack-trace filter on our modules'
+# text), for N = 1, 2, ... until the operation succeeds. Every failing
+# run must return an error and leave nothing behind in sysfs; the runner's
+# kmemleak scan checks that nothing leaked.
+. "$(dirname "$0")/lib/guest.sh"
+
+ktap_print_header
+ktap_set_plan 6
+mdevfw_load sample || ktap_exit_fail_msg "cannot load the modules"
+insmod "$MDEVFW_MODDIR/selftests/test-parent/mdevfw_testparent.ko" ||
+	ktap_exit_fail_msg "cannot load the test parent"
+
+# GFP_KERNEL and order-0 allocations may fail too. No stack-trace filter:
+# on UML, save_stack_trace() of the current task walks the frame chain it
+# had when it was last switched out, so the filter does not see our
+# modules reliably. wr arms /proc/self/fail-nth just before its write, so
+# only that syscall's allocations are counted.
+for f in failslab fail_page_alloc; do
+	d=/sys/kernel/debug/$f
+	echo N >$d/ignore-gfp-wait
+	echo ${FAULTS_VERBOSE:-1} >$d/verbose
+done
+echo N >/sys/kernel/debug/fail_page_alloc/ignore-gfp-highmem
+echo 0 >/sys/kernel/debug/fail_page_alloc/min-order
+
+points=0
+# step NAME GONE UNDO FILE DATA: fail the Nth allocation of the write, for
+# N = 1, 2, ... until the write succeeds with no failure injected. After a
+# failed write, GONE must hold (nothing left behind); after a write that
+# absorbed its failure and succeeded, UNDO puts things back for the next.
+step() {
+	local name=$1 gone=$2 undo=$3 file=$4 data=$5 n out bad=0 failed=0
+	for ((n = 1; n <= 300; n++)); do
+		out=$(WR_FAIL_NTH=$n "$MDEVFW_TOOLS/wr" "$file" "$data")
+		[ "$out" = OK ] && break
+		points=$((points + 1))
+		case $out in
+		"OK injected")
+			eval "$undo" >/dev/null
+			continue ;;
+		*" injected")
+			failed=$((failed + 1)) ;;
+		*)
+			ktap_print_msg "$name: attempt $n: $out"
+			bad=1
+			continue ;;
+		esac
+		if ! eval "$gone"; then
+			ktap_print_msg "$name: failure $n ($out) left something behind"
+			bad=1
+		fi
+	done
+	ktap_print_msg "$name: failed the 1st to ${n}th allocation in turn: $failed writes failed, then it succeeded"
+	[ $bad = 0 ] && [ "$out" = OK ] && [ $failed -gt 0 ]
+}
+
+U=$(new_uuid)
+T2=$(type_dir msample5 msample-2)
+check_cmd "parent create (new_device)" step new_device \
+	'[ ! -e /sys/devices/msample5 ] && [ ! -e /sys/class/mdev_bus/msample5 ]' \
+	'msample_del 5' $SYS_MSAMPLE/new_device "5 4"
+check_cmd "mdev create" step create \
+	'[ ! -e /sys/devices/msample5/$U ] && [ ! -e $SYS_MDEVS/$U ]' \
+	'wr $SYS_MDEVS/$U/remove 1' "$T2/create" "$U"
+check_cmd "mdev remove" step remove '[ -e $SYS_MDEVS/$U/remove ]' \
+	'wr $T2/create $U' $SYS_MDEVS/$U/remove 1
+check_cmd "type add (test parent)" step type-add \
+	'[ ! -e $SYS_MDEV_BUS/mdevfw_tp0/mdev_supported_types/mdevfw_tp-c ]' \
+	'wr /sys/devices/mdevfw_tp0/types -c' /sys/devices/mdevfw_tp0/types +c
+check_cmd "parent delete (del_device)" step del_device '[ -e /sys/devices/msample5 ]' \
+	'msample_new 5 4' $SYS_MSAMPLE/del_device 5
+ktap_print_msg "distinct failure points exercised: $points"
+check "nothing left" "$(ls $SYS_MDEVS | wc -l) $(ls /sys/bus/msample/devices | wc -l)" "0 0"
+ktap_finished
