@@ -294,17 +294,6 @@ const struct attribute_group *mdevfw_device_groups[] = {
  * They run under SRCU as the query callbacks do, and lockdep reports one
  * that takes the lifecycle lock.
  */
-static int mdevfw_attr_enter(void)
-{
-	mdevfw_active_acquire();
-	return srcu_read_lock(&mdevfw_srcu);
-}
-
-static void mdevfw_attr_exit(int idx)
-{
-	srcu_read_unlock(&mdevfw_srcu, idx);
-	mdevfw_active_release();
-}
 
 /**
  * mdevfw_device_attr_show() - sysfs show of an MDEVFW_DEVICE_ATTR_*()
@@ -319,10 +308,14 @@ ssize_t mdevfw_device_attr_show(struct device *dev,
 {
 	struct mdevfw_device_attribute *mattr =
 		container_of(attr, struct mdevfw_device_attribute, attr);
-	int idx = mdevfw_attr_enter();
-	ssize_t ret = mattr->show(to_mdevfw_device(dev), buf);
+	ssize_t ret;
+	int idx;
 
-	mdevfw_attr_exit(idx);
+	mdevfw_active_acquire();
+	idx = srcu_read_lock(&mdevfw_srcu);
+	ret = mattr->show(to_mdevfw_device(dev), buf);
+	srcu_read_unlock(&mdevfw_srcu, idx);
+	mdevfw_active_release();
 	return ret;
 }
 EXPORT_SYMBOL_MDEVFW(mdevfw_device_attr_show);
@@ -342,10 +335,14 @@ ssize_t mdevfw_device_attr_store(struct device *dev,
 {
 	struct mdevfw_device_attribute *mattr =
 		container_of(attr, struct mdevfw_device_attribute, attr);
-	int idx = mdevfw_attr_enter();
-	ssize_t ret = mattr->store(to_mdevfw_device(dev), buf, count);
+	ssize_t ret;
+	int idx;
 
-	mdevfw_attr_exit(idx);
+	mdevfw_active_acquire();
+	idx = srcu_read_lock(&mdevfw_srcu);
+	ret = mattr->store(to_mdevfw_device(dev), buf, count);
+	srcu_read_unlock(&mdevfw_srcu, idx);
+	mdevfw_active_release();
 	return ret;
 }
 EXPORT_SYMBOL_MDEVFW(mdevfw_device_attr_store);
