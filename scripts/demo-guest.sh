@@ -43,7 +43,7 @@ say "5. Delete the parent while the tty is open: it hangs up"
 trap 'echo "(SIGHUP: the tty hung up)"' HUP
 run 'echo 1 > /sys/bus/msample/del_device'
 run 'read -r line <&3 && echo "read: $line" || echo "read: EOF"'
-run 'echo more >&3 2>&1 || echo "(a write fails with EIO, as on an unplugged USB serial adapter)"'
+run '{ echo more >&3; } 2>&1 || echo "(the write failed, as on an unplugged USB serial adapter)"'
 run "exec 3>&-"
 run 'ls /sys/bus/mdev/devices/ | wc -l'
 
