@@ -18,6 +18,7 @@
  * parent->released. The release function only signals a completion, so a
  * final put is safe in any context.
  */
+#include <linux/moduleparam.h>
 #include <linux/xarray.h>
 #include <net/devlink.h>
 #include "core.h"
@@ -25,6 +26,12 @@
 /* Every registered parent. Its mutex is a leaf: nothing is taken under it. */
 static DEFINE_XARRAY_ALLOC(mdevfw_parents);
 static DEFINE_MUTEX(mdevfw_parents_lock);
+
+/* For the benchmarks: unregister with an expedited SRCU grace period. */
+static bool expedited_gp;
+module_param(expedited_gp, bool, 0644);
+MODULE_PARM_DESC(expedited_gp,
+		 "wait for SRCU readers with an expedited grace period at unregister");
 
 /**
  * mdevfw_parent_init() - prepare a parent before it is registered
@@ -268,7 +275,10 @@ void mdevfw_parent_wait(struct mdevfw_parent *parent)
 		WARN_ON_ONCE(debug_locks && devl_lock_is_held(parent->devlink));
 	if (WARN_ON(parent->registered) || !parent->dead)
 		return;
-	synchronize_srcu(&mdevfw_srcu);
+	if (READ_ONCE(expedited_gp))
+		synchronize_srcu_expedited(&mdevfw_srcu);
+	else
+		synchronize_srcu(&mdevfw_srcu);
 	wait_for_completion(&parent->released);
 }
 EXPORT_SYMBOL_MDEVFW(mdevfw_parent_wait);
