@@ -2,11 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The real mdevctl (Debian's 1.2.0) against the sample parent: types, list,
-# start, stop, define with attrs, undefine; exact output.
+# start, stop, define with attrs, undefine, modify; exact output. A start
+# whose attribute write fails removes the device it created.
 . "$(dirname "$0")/lib/guest.sh"
 
 ktap_print_header
-ktap_set_plan 15
+ktap_set_plan 38
 mkdir -p /etc/mdevctl.d/scripts.d/callouts /etc/mdevctl.d/scripts.d/notifiers
 mdevfw_load sample || ktap_exit_fail_msg "cannot load the modules"
 msample_new 1 4 >/dev/null
@@ -48,4 +49,66 @@ check "stopped: gone from sysfs" "$(ls $SYS_MDEVS | tr '\n' ' ')" "$B "
 mdevctl stop -u $B
 mdevctl undefine -u $B
 check "undefine" "$(ls /etc/mdevctl.d/msample1 2>/dev/null | wc -l)" 0
+
+# modify: type, attrs (--index counts from 0), start mode. The definitions
+# as `list -d --dumpjson` prints them, byte for byte (serde's pretty print
+# is jq's).
+dumpjson_is() {
+	check "$1" "$(mdevctl list -d --dumpjson 2>&1)" "$(jq . <<<"$2")"
+}
+C=77777777-8888-4999-8aaa-bbbbbbbbbbbb
+def() { echo "[{\"msample1\":[{\"$C\":{\"mdev_type\":\"$1\",\"start\":\"$2\",\"attrs\":$3}}]}]"; }
+check_cmd "define for modify" mdevctl define -p msample1 -t msample-1 -u $C
+dumpjson_is "dumpjson: defined" "$(def msample-1 manual '[]')"
+check_cmd "modify -t" mdevctl modify -u $C -t msample-2
+check_cmd "modify --addattr" mdevctl modify -u $C --addattr loopback --value 1
+check_cmd "modify --addattr --index 0" mdevctl modify -u $C --addattr loopback --value 0 --index 0
+dumpjson_is "dumpjson: type changed, attrs added in order" \
+	"$(def msample-2 manual '[{"loopback":"0"},{"loopback":"1"}]')"
+check_cmd "modify --delattr --index 0" mdevctl modify -u $C --delattr --index 0
+dumpjson_is "dumpjson: the first attr deleted" "$(def msample-2 manual '[{"loopback":"1"}]')"
+check_cmd "modify --delattr --auto" mdevctl modify -u $C --delattr --auto
+dumpjson_is "dumpjson: the last attr deleted, auto" "$(def msample-2 auto '[]')"
+check "modify --auto --manual: refused" \
+	"$(mdevctl modify -u $C --auto --manual >/dev/null 2>&1; echo $?)" 2
+check_cmd "modify --manual" mdevctl modify -u $C --manual
+dumpjson_is "dumpjson: manual again" "$(def msample-2 manual '[]')"
+check "definition file after modify" "$(jq -c . /etc/mdevctl.d/msample1/$C)" \
+	'{"mdev_type":"msample-2","start":"manual","attrs":[]}'
+check "modify started nothing" "$(ls $SYS_MDEVS | wc -l)" 0
+mdevctl undefine -u $C
+
+# An attribute write that fails (loopback takes 0 or 1: EINVAL, after the
+# first attr was written): start fails, and mdevctl removes the device it
+# created. The kernel's message proves the device existed.
+T1=$(type_dir msample1 msample-1)
+avail=$(cat $T1/available_instances)
+check "msample-1 instances before" "$avail" 4
+E=88888888-9999-4aaa-8bbb-cccccccccccc
+echo '{"mdev_type":"msample-1","start":"manual","attrs":[{"loopback":"1"},{"loopback":"2"}]}' >/run/bad.json
+mdevctl define -p msample1 -u $E --jsonfile /run/bad.json
+err=$(mdevctl start -u $E 2>&1)
+check "start, attr write fails: exit status and error" "$?|$err" \
+	"1|Error: Failed to write 2 to attribute loopback
+
+Caused by:
+    Invalid argument (os error 22)"
+check "the kernel refused the attr of the created device" \
+	"$(dmesg | grep -c "msample $E: loopback takes 0 or 1")" 1
+check "removed: gone from the bus and the parent" \
+	"$(ls $SYS_MDEVS | wc -l) $(ls -d /sys/devices/msample1/$E 2>/dev/null | wc -l)" "0 0"
+check "removed: available_instances back" "$(cat $T1/available_instances)" "$avail"
+check "the definition stays, not running" "$(mdevctl list -d 2>&1)|$(mdevctl list 2>&1)" \
+	"$E msample1 msample-1 manual|"
+mdevctl undefine -u $E
+F=99999999-aaaa-4bbb-8ccc-dddddddddddd
+err=$(mdevctl start -p msample1 -u $F --jsonfile /run/bad.json 2>&1)
+check "start --jsonfile, attr write fails: exit status and error" "$?|$err" \
+	"1|Error: Failed to write 2 to attribute loopback
+
+Caused by:
+    Invalid argument (os error 22)"
+check "--jsonfile: removed, available_instances back" \
+	"$(ls $SYS_MDEVS | wc -l) $(dmesg | grep -c "msample $F: loopback") $(cat $T1/available_instances)" \
+	"0 1 $avail"
 ktap_finished
