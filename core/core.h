@@ -19,6 +19,7 @@
  * @kobj: its directory; the last put frees the structure
  * @parent: the parent while it is published, read under mdevfw_srcu;
  *	cleared under the lifecycle lock when the type is removed
+ * @owner: the parent it was added to, for the lifecycle lock's holder
  * @info: the vendor's description of the type
  * @priv: the vendor's data
  * @devices_kobj: the "devices" directory of links to this type's mdevs
@@ -29,6 +30,7 @@
 struct mdevfw_type {
 	struct kobject kobj;
 	struct mdevfw_parent __rcu *parent;
+	struct mdevfw_parent *owner;
 	const struct mdevfw_type_info *info;
 	void *priv;
 	struct kobject *devices_kobj;
@@ -89,6 +91,7 @@ void mdevfw_index_remove(struct mdevfw_device *mdev);
 /* core/util.c: pure logic, also built into the KUnit module */
 int mdevfw_parse_uuid(const char *buf, size_t count, guid_t *uuid);
 void mdevfw_make_alias(const guid_t *uuid, unsigned int len, char *alias);
+void mdevfw_uuid_v5(const uuid_t *ns, const char *name, guid_t *out);
 unsigned int mdevfw_avail(unsigned int pool_size, unsigned int pool_used,
 			  unsigned int pool_cost, unsigned int max_instances,
 			  unsigned int type_used);
@@ -100,7 +103,15 @@ void mdevfw_types_remove_all_locked(struct mdevfw_parent *parent);
 unsigned int mdevfw_type_available_locked(struct mdevfw_type *type);
 
 /* mdev/device.c */
+int mdevfw_device_create_sfnum_locked(struct mdevfw_parent *parent,
+				      struct mdevfw_type *type,
+				      const guid_t *uuid, int sfnum,
+				      struct mdevfw_device **out);
 void mdevfw_devices_remove_all_locked(struct mdevfw_parent *parent);
 extern const struct attribute_group *mdevfw_device_groups[];
+
+/* devlink/port.c */
+int mdevfw_port_add_locked(struct mdevfw_device *mdev);
+void mdevfw_port_del_locked(struct mdevfw_device *mdev);
 
 #endif /* _MDEVFW_CORE_H */

@@ -55,6 +55,9 @@ int mdevfw_parent_init(struct mdevfw_parent *parent, struct device *dev,
 	parent->ops = ops;
 	parent->pool_size = pool_size;
 	mutex_init(&parent->lock);
+	spin_lock_init(&parent->open_lock);
+	ida_init(&parent->sfnums);
+	parent->eswitch_mode = DEVLINK_ESWITCH_MODE_LEGACY;
 	init_completion(&parent->released);
 	INIT_LIST_HEAD(&parent->types);
 	INIT_LIST_HEAD(&parent->mdevs);
@@ -68,7 +71,7 @@ static void mdevfw_parent_release(struct kref *kref)
 		container_of(kref, struct mdevfw_parent, ref);
 
 	/* Unpublish emptied it; anything left is a leak of ours. */
-	WARN_ON(parent->nr_mdevs || parent->pool_used ||
+	WARN_ON(parent->nr_mdevs || parent->pool_used || parent->nr_open ||
 		!list_empty(&parent->mdevs) || !list_empty(&parent->types));
 	complete(&parent->released);
 }
@@ -280,6 +283,8 @@ void mdevfw_parent_wait(struct mdevfw_parent *parent)
 	else
 		synchronize_srcu(&mdevfw_srcu);
 	wait_for_completion(&parent->released);
+	WARN_ON(!ida_is_empty(&parent->sfnums));
+	ida_destroy(&parent->sfnums);
 }
 EXPORT_SYMBOL_MDEVFW(mdevfw_parent_wait);
 

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Pure logic with no state: UUID parsing, alias derivation and instance
- * accounting. The KUnit module builds this file too, so it has no
+ * Pure logic with no state: UUID parsing, name-based UUIDs, alias
+ * derivation and instance accounting. The KUnit module builds this file too, so it has no
  * exported symbols and touches nothing but its arguments.
  */
+#include <crypto/sha1.h>
 #include <linux/siphash.h>
+#include <linux/string.h>
+#include <linux/unaligned.h>
 #include <linux/uuid.h>
 #include "core.h"
 
@@ -77,4 +80,63 @@ unsigned int mdevfw_avail(unsigned int pool_size, unsigned int pool_used,
 		return pool_used < pool_size ?
 		       (pool_size - pool_used) / pool_cost : 0;
 	return type_used < max_instances ? max_instances - type_used : 0;
+}
+
+/* Feeds one 64-byte block, @data, into the SHA-1 state @digest. */
+static void mdevfw_sha1_block(u32 *digest, const u8 *data)
+{
+	u32 ws[SHA1_WORKSPACE_WORDS];
+
+	sha1_transform(digest, (const char *)data, ws);
+	memzero_explicit(ws, sizeof(ws));
+}
+
+/**
+ * mdevfw_uuid_v5() - a name-based UUID (RFC 9562 version 5, SHA-1)
+ * @ns: the namespace UUID
+ * @name: the name
+ * @out: the result, as a guid_t so that %pUl prints it as uuidgen does
+ *
+ * The same as "uuidgen --sha1 --namespace NS --name NAME".
+ */
+void mdevfw_uuid_v5(const uuid_t *ns, const char *name, guid_t *out)
+{
+	size_t len = strlen(name), total = sizeof(*ns) + len, off = 0, i;
+	u32 digest[SHA1_DIGEST_WORDS];
+	u8 block[SHA1_BLOCK_SIZE];
+	__be32 be[SHA1_DIGEST_WORDS];
+	u8 *u = (u8 *)be;
+	u64 bits = (u64)total * 8;
+	bool ended = false;
+
+	sha1_init(digest);
+	/* The message is the namespace's 16 bytes, then the name. */
+	while (!ended) {
+		size_t n = 0;
+
+		for (; n < SHA1_BLOCK_SIZE && off < total; n++, off++)
+			block[n] = off < sizeof(*ns) ? ns->b[off] :
+				   name[off - sizeof(*ns)];
+		if (n < SHA1_BLOCK_SIZE && off == total) {
+			/* The 0x80 after the message, once. */
+			block[n++] = 0x80;
+			off++;
+		}
+		if (n <= SHA1_BLOCK_SIZE - 8 && off > total) {
+			memset(block + n, 0, SHA1_BLOCK_SIZE - 8 - n);
+			put_unaligned_be64(bits, block + SHA1_BLOCK_SIZE - 8);
+			ended = true;
+		} else {
+			memset(block + n, 0, SHA1_BLOCK_SIZE - n);
+		}
+		mdevfw_sha1_block(digest, block);
+	}
+	for (i = 0; i < SHA1_DIGEST_WORDS; i++)
+		be[i] = cpu_to_be32(digest[i]);
+	u[6] = (u[6] & 0x0f) | 0x50;
+	u[8] = (u[8] & 0x3f) | 0x80;
+	/* uuid_t is big-endian; guid_t's first three fields are little. */
+	*out = GUID_INIT(get_unaligned_be32(u), get_unaligned_be16(u + 4),
+			 get_unaligned_be16(u + 6), u[8], u[9], u[10], u[11],
+			 u[12], u[13], u[14], u[15]);
 }

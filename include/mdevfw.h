@@ -11,12 +11,16 @@
 
 #include <linux/completion.h>
 #include <linux/device.h>
+#include <linux/idr.h>
+#include <linux/if_ether.h>
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/rhashtable-types.h>
+#include <linux/spinlock.h>
 #include <linux/uuid.h>
 #include <linux/version.h>
+#include <net/devlink.h>
 
 /*
  * Symbol namespace. 6.12 takes the namespace as a bare token, 6.13 and
@@ -33,10 +37,10 @@
 /* The longest alias a parent may ask for, in hex digits. */
 #define MDEVFW_ALIAS_MAX	16
 
-struct devlink;
 struct mdevfw_parent;
 struct mdevfw_type;
 struct mdevfw_device;
+struct mdevfw_port;
 
 /**
  * struct mdevfw_type_info - what a vendor says about one mdev type
@@ -122,6 +126,14 @@ struct mdevfw_parent {
 	u32 id;
 	bool registered;
 	bool dead;
+	/* devlink: written under the lifecycle lock */
+	u16 eswitch_mode;
+	struct mdevfw_type *port_type;
+	struct ida sfnums;
+	/* data-path opens, and the mode change that refuses them */
+	spinlock_t open_lock;
+	unsigned int nr_open;
+	bool changing;
 };
 
 /**
@@ -143,6 +155,13 @@ struct mdevfw_device {
 	struct rhash_head index_node;
 	struct rhash_head alias_node;
 	bool active;
+	/* devlink: under the lifecycle lock */
+	struct mdevfw_port *port;
+	int sfnum;
+	u8 hw_addr[ETH_ALEN];
+	/* under the lifecycle lock and parent->open_lock */
+	bool fn_inactive;
+	unsigned int nr_open;
 };
 
 static inline struct mdevfw_device *to_mdevfw_device(struct device *dev)
@@ -228,6 +247,26 @@ int mdevfw_device_create_locked(struct mdevfw_parent *parent,
 void mdevfw_device_remove_locked(struct mdevfw_device *mdev);
 struct mdevfw_device *mdevfw_device_find_locked(struct mdevfw_parent *parent,
 						const guid_t *uuid);
+
+/* The data path */
+int mdevfw_device_open(struct mdevfw_device *mdev);
+void mdevfw_device_close(struct mdevfw_device *mdev);
+
+/*
+ * devlink (devlink/): a parent bound with mdevfw_parent_bind_devlink()
+ * calls these from its devlink callbacks, which hold the instance lock.
+ */
+int mdevfw_devl_eswitch_mode_get(struct mdevfw_parent *parent, u16 *mode);
+int mdevfw_devl_eswitch_mode_set(struct mdevfw_parent *parent, u16 mode,
+				 struct netlink_ext_ack *extack);
+int mdevfw_devl_port_new(struct mdevfw_parent *parent,
+			 const struct devlink_port_new_attrs *attrs,
+			 struct netlink_ext_ack *extack,
+			 struct devlink_port **port);
+int mdevfw_devl_port_type_get(struct mdevfw_parent *parent, char *name,
+			      size_t size);
+int mdevfw_devl_port_type_set(struct mdevfw_parent *parent, const char *name,
+			      struct netlink_ext_ack *extack);
 
 /* Drivers */
 int __mdevfw_register_driver(struct mdevfw_driver *drv, struct module *owner);

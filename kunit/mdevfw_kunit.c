@@ -80,11 +80,52 @@ static void accounting(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mdevfw_avail(0, 0, 0, 5, 7), 0);
 }
 
+/* Expected values from Python's uuid.uuid5(), the same as uuidgen --sha1. */
+static void uuid_v5_matches_rfc(struct kunit *test)
+{
+	static const struct {
+		unsigned int len;
+		const char *uuid;
+	} cases[] = {
+		/* 16 + len bytes: one block, the 0x80 or the length spilling over. */
+		{ 39, "822db151-a577-5c83-acbc-d5d59d77dc56" },
+		{ 40, "b44b5dfd-6da2-5d67-8650-57a09eff609c" },
+		{ 47, "3484c2fa-daae-51ff-9e04-4733db9d1fed" },
+		{ 48, "a7b144e2-6acb-5216-ab97-c67c4d718005" },
+		{ 55, "443af4d1-ab14-5a50-a428-84bddd28458d" },
+		{ 100, "2874bd32-19e2-52be-baa1-ff2a6c63f37c" },
+	};
+	const uuid_t ns = UUID_INIT(0x6d646576, 0x6677, 0x4e5f, 0x9c, 0x1e,
+				    0x70, 0x6f, 0x72, 0x74, 0x73, 0x21);
+	/* RFC 9562's DNS namespace, and its example. */
+	const uuid_t dns = UUID_INIT(0x6ba7b810, 0x9dad, 0x11d1, 0x80, 0xb4,
+				     0x00, 0xc0, 0x4f, 0xd4, 0x30, 0xc8);
+	char name[101], str[UUID_STRING_LEN + 1];
+	unsigned int i;
+	guid_t g;
+
+	mdevfw_uuid_v5(&dns, "www.example.com", &g);
+	snprintf(str, sizeof(str), "%pUl", &g);
+	KUNIT_EXPECT_STREQ(test, str, "2ed6657d-e927-568b-95e1-2665a8aea6a2");
+	mdevfw_uuid_v5(&ns, "msample/msample0/pf0sf5", &g);
+	snprintf(str, sizeof(str), "%pUl", &g);
+	KUNIT_EXPECT_STREQ(test, str, "faec0d16-8c79-50e5-b2c5-ba94f65ccba7");
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		memset(name, 'x', cases[i].len);
+		name[cases[i].len] = 0;
+		mdevfw_uuid_v5(&ns, name, &g);
+		snprintf(str, sizeof(str), "%pUl", &g);
+		KUNIT_EXPECT_STREQ_MSG(test, str, cases[i].uuid, "name length %u",
+				       cases[i].len);
+	}
+}
+
 static struct kunit_case mdevfw_util_cases[] = {
 	KUNIT_CASE(uuid_accepts_36_and_newline),
 	KUNIT_CASE(uuid_rejects_bad_input),
 	KUNIT_CASE(alias_is_stable_and_sized),
 	KUNIT_CASE(accounting),
+	KUNIT_CASE(uuid_v5_matches_rfc),
 	{}
 };
 

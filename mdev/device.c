@@ -43,6 +43,70 @@ static void mdevfw_account(struct mdevfw_device *mdev, int sign)
 		(int)parent->nr_mdevs < 0);
 }
 
+/*
+ * Unbinds the vendor driver, whose remove revokes every open file: the
+ * data path's count must be zero after it.
+ */
+static void mdevfw_device_unbind(struct mdevfw_device *mdev)
+{
+	/* Removing the device's files waits for their handlers. */
+	mdevfw_active_drain();
+	device_release_driver(&mdev->dev);
+	WARN(READ_ONCE(mdev->nr_open), "mdevfw: %s: remove left %u open\n",
+	     dev_name(&mdev->dev), READ_ONCE(mdev->nr_open));
+}
+
+/**
+ * mdevfw_device_open() - count an open of an mdev's data path
+ * @mdev: a probed mdev
+ *
+ * A vendor calls it when user space opens a file of the mdev's data path
+ * (its first open, such as a tty port's activate), and
+ * mdevfw_device_close() when that ends (the port's shutdown, or the
+ * revoke in the driver's remove). While anything is open the eswitch mode
+ * cannot change; while it changes, or while the port function is
+ * inactive, the open is refused. It takes only a spinlock.
+ *
+ * Context: between the driver's probe and the end of its remove.
+ * Return: 0; -EBUSY while the eswitch mode changes; -ENODEV while the
+ * mdev's port function is inactive.
+ */
+int mdevfw_device_open(struct mdevfw_device *mdev)
+{
+	struct mdevfw_parent *parent = mdev->parent;
+	int ret = 0;
+
+	spin_lock(&parent->open_lock);
+	if (parent->changing) {
+		ret = -EBUSY;
+	} else if (mdev->fn_inactive) {
+		ret = -ENODEV;
+	} else {
+		mdev->nr_open++;
+		parent->nr_open++;
+	}
+	spin_unlock(&parent->open_lock);
+	return ret;
+}
+EXPORT_SYMBOL_MDEVFW(mdevfw_device_open);
+
+/**
+ * mdevfw_device_close() - undo one successful mdevfw_device_open()
+ * @mdev: the mdev
+ */
+void mdevfw_device_close(struct mdevfw_device *mdev)
+{
+	struct mdevfw_parent *parent = mdev->parent;
+
+	spin_lock(&parent->open_lock);
+	if (!WARN_ON(!mdev->nr_open || !parent->nr_open)) {
+		mdev->nr_open--;
+		parent->nr_open--;
+	}
+	spin_unlock(&parent->open_lock);
+}
+EXPORT_SYMBOL_MDEVFW(mdevfw_device_close);
+
 /**
  * mdevfw_device_create_locked() - create an mdev and bind the parent's driver
  * @parent: a registered parent
@@ -54,6 +118,8 @@ static void mdevfw_account(struct mdevfw_device *mdev, int sign)
  * driver's probe runs, and only then is the add uevent sent.
  *
  * Context: the parent's lifecycle lock is held.
+ * In switchdev mode the mdev gets its devlink port too.
+ *
  * Return: 0; -ENODEV once the parent is unpublished; -EUSERS when no
  * instance is left; -EEXIST when any parent has an mdev with @uuid or the
  * same alias; the probe's error; -ENOMEM. Nothing is left on failure.
@@ -62,22 +128,47 @@ int mdevfw_device_create_locked(struct mdevfw_parent *parent,
 				struct mdevfw_type *type, const guid_t *uuid,
 				struct mdevfw_device **out)
 {
+	return mdevfw_device_create_sfnum_locked(parent, type, uuid, -1, out);
+}
+EXPORT_SYMBOL_MDEVFW(mdevfw_device_create_locked);
+
+/*
+ * The one create. With devlink every mdev has an sfnum, its port's number:
+ * @sfnum is one the caller allocated from parent->sfnums (and gives to the
+ * mdev, or frees on failure), or negative to take the lowest free one.
+ */
+int mdevfw_device_create_sfnum_locked(struct mdevfw_parent *parent,
+				      struct mdevfw_type *type,
+				      const guid_t *uuid, int sfnum,
+				      struct mdevfw_device **out)
+{
 	struct mdevfw_device *mdev;
 	int ret;
 
 	mdevfw_assert_locked(parent);
 	if (parent->dead || type->removed ||
-	    rcu_access_pointer(type->parent) != parent)
-		return -ENODEV;
+	    rcu_access_pointer(type->parent) != parent) {
+		ret = -ENODEV;
+		goto err_sfnum;
+	}
 	if (!mdevfw_type_available_locked(type)) {
 		mdevfw_parent_err(parent, "create %pUl: no instances of %s left\n",
 				  uuid, kobject_name(&type->kobj));
-		return -EUSERS;
+		ret = -EUSERS;
+		goto err_sfnum;
+	}
+	if (parent->devlink && sfnum < 0) {
+		sfnum = ida_alloc(&parent->sfnums, GFP_KERNEL);
+		if (sfnum < 0)
+			return sfnum;
 	}
 
 	mdev = kzalloc(sizeof(*mdev), GFP_KERNEL);
-	if (!mdev)
-		return -ENOMEM;
+	if (!mdev) {
+		ret = -ENOMEM;
+		goto err_sfnum;
+	}
+	mdev->sfnum = sfnum;
 	mdev->uuid = *uuid;
 	mdev->parent = parent;
 	mdev->type = type;
@@ -129,6 +220,16 @@ int mdevfw_device_create_locked(struct mdevfw_parent *parent,
 		mdevfw_account(mdev, -1);
 		goto err_unlink;
 	}
+	if (parent->eswitch_mode == DEVLINK_ESWITCH_MODE_SWITCHDEV) {
+		ret = mdevfw_port_add_locked(mdev);
+		if (ret) {
+			mdevfw_parent_err(parent, "create %pUl: no devlink port: %d\n",
+					  uuid, ret);
+			mdevfw_device_unbind(mdev);
+			mdevfw_account(mdev, -1);
+			goto err_unlink;
+		}
+	}
 
 	mdev->active = true;
 	list_add_tail(&mdev->node, &parent->mdevs);
@@ -147,9 +248,11 @@ err_index:
 	mdevfw_index_remove(mdev);
 err_put:
 	put_device(&mdev->dev);
+err_sfnum:
+	if (sfnum >= 0)
+		ida_free(&parent->sfnums, sfnum);
 	return ret;
 }
-EXPORT_SYMBOL_MDEVFW(mdevfw_device_create_locked);
 
 /**
  * mdevfw_device_remove_locked() - remove an mdev
@@ -170,12 +273,13 @@ void mdevfw_device_remove_locked(struct mdevfw_device *mdev)
 	mdev->active = false;
 	list_del(&mdev->node);
 
-	/* Removing the device's files waits for their handlers. */
-	mdevfw_active_drain();
-	device_release_driver(&mdev->dev);
+	mdevfw_port_del_locked(mdev);
+	mdevfw_device_unbind(mdev);
 	mdevfw_device_unlink(mdev);
 	device_del(&mdev->dev);
 	mdevfw_account(mdev, -1);
+	if (mdev->sfnum >= 0)
+		ida_free(&parent->sfnums, mdev->sfnum);
 	/* Only now may another parent take the UUID and the sysfs name. */
 	mdevfw_index_remove(mdev);
 	put_device(&mdev->dev);

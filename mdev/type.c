@@ -336,6 +336,7 @@ struct mdevfw_type *mdevfw_type_add_locked(struct mdevfw_parent *parent,
 	kobject_init(&type->kobj, &mdevfw_type_ktype);
 	type->info = info;
 	type->priv = priv;
+	type->owner = parent;
 	list_add_tail(&type->node, &parent->types);
 	if (!parent->registered)
 		return type;
@@ -354,6 +355,8 @@ EXPORT_SYMBOL_MDEVFW(mdevfw_type_add_locked);
 
 static void mdevfw_type_del_locked(struct mdevfw_type *type)
 {
+	if (type->owner->port_type == type)
+		type->owner->port_type = NULL;
 	list_del(&type->node);
 	type->removed = true;
 	RCU_INIT_POINTER(type->parent, NULL);
@@ -376,10 +379,7 @@ static void mdevfw_type_del_locked(struct mdevfw_type *type)
  */
 int mdevfw_type_remove_locked(struct mdevfw_type *type)
 {
-	struct mdevfw_parent *parent = rcu_dereference_protected(type->parent, true);
-
-	if (parent)
-		mdevfw_assert_locked(parent);
+	mdevfw_assert_locked(type->owner);
 	if (type->used)
 		return -EBUSY;
 	mdevfw_type_del_locked(type);
