@@ -26,8 +26,40 @@ static int msample_devlink_info_get(struct devlink *devlink,
 	return devlink_info_version_running_put(req, "fw", "1.0.0");
 }
 
+/*
+ * The eswitch and port add: devlink holds the instance lock, our
+ * lifecycle lock, and the framework does the work.
+ */
+static int msample_eswitch_mode_get(struct devlink *devlink, u16 *mode)
+{
+	struct msample *ms = devlink_priv(devlink);
+
+	return mdevfw_devl_eswitch_mode_get(&ms->parent, mode);
+}
+
+static int msample_eswitch_mode_set(struct devlink *devlink, u16 mode,
+				    struct netlink_ext_ack *extack)
+{
+	struct msample *ms = devlink_priv(devlink);
+
+	return mdevfw_devl_eswitch_mode_set(&ms->parent, mode, extack);
+}
+
+static int msample_port_new(struct devlink *devlink,
+			    const struct devlink_port_new_attrs *attrs,
+			    struct netlink_ext_ack *extack,
+			    struct devlink_port **port)
+{
+	struct msample *ms = devlink_priv(devlink);
+
+	return mdevfw_devl_port_new(&ms->parent, attrs, extack, port);
+}
+
 static const struct devlink_ops msample_devlink_ops = {
 	.info_get = msample_devlink_info_get,
+	.eswitch_mode_get = msample_eswitch_mode_get,
+	.eswitch_mode_set = msample_eswitch_mode_set,
+	.port_new = msample_port_new,
 };
 
 /*
@@ -36,6 +68,7 @@ static const struct devlink_ops msample_devlink_ops = {
  */
 enum {
 	MSAMPLE_PARAM_ID_MAX_PORTS = DEVLINK_PARAM_GENERIC_ID_MAX + 1,
+	MSAMPLE_PARAM_ID_PORT_MDEV_TYPE,
 };
 
 static int msample_max_ports_get(struct devlink *devlink, u32 id,
@@ -74,12 +107,36 @@ static int msample_max_ports_validate(struct devlink *devlink, u32 id,
 	return 0;
 }
 
+/* port_mdev_type: the type that devlink port add creates. */
+static int msample_port_type_get(struct devlink *devlink, u32 id,
+				 struct devlink_param_gset_ctx *ctx)
+{
+	struct msample *ms = devlink_priv(devlink);
+
+	return mdevfw_devl_port_type_get(&ms->parent, ctx->val.vstr,
+					 sizeof(ctx->val.vstr));
+}
+
+static int msample_port_type_set(struct devlink *devlink, u32 id,
+				 struct devlink_param_gset_ctx *ctx,
+				 struct netlink_ext_ack *extack)
+{
+	struct msample *ms = devlink_priv(devlink);
+
+	return mdevfw_devl_port_type_set(&ms->parent, ctx->val.vstr, extack);
+}
+
 static const struct devlink_param msample_params[] = {
 	DEVLINK_PARAM_DRIVER(MSAMPLE_PARAM_ID_MAX_PORTS, "max_ports",
 			     DEVLINK_PARAM_TYPE_U32,
 			     BIT(DEVLINK_PARAM_CMODE_RUNTIME),
 			     msample_max_ports_get, msample_max_ports_set,
 			     msample_max_ports_validate),
+	DEVLINK_PARAM_DRIVER(MSAMPLE_PARAM_ID_PORT_MDEV_TYPE, "port_mdev_type",
+			     DEVLINK_PARAM_TYPE_STRING,
+			     BIT(DEVLINK_PARAM_CMODE_RUNTIME),
+			     msample_port_type_get, msample_port_type_set,
+			     NULL),
 };
 
 static const struct mdevfw_parent_ops msample_parent_ops = {

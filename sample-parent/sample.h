@@ -6,7 +6,8 @@
  *
  * Lock order, outermost first (Documentation/sample.rst):
  *   msample_devs_lock -> device_lock(PF) -> devl_lock (the lifecycle lock)
- *   -> device_lock(mdev) -> msample_ports_lock
+ *   -> device_lock(mdev) -> tty_lock -> port.mutex -> parent->open_lock
+ *   (the framework's leaf), and msample_ports_lock, a leaf
  */
 #ifndef _MSAMPLE_H
 #define _MSAMPLE_H
@@ -39,11 +40,17 @@ struct msample {
 	struct msample_bus_dev *bdev;
 };
 
-/* One serial port of an mdev: a tty with a loopback. */
+/*
+ * One serial port of an mdev: a tty with a loopback. @mdev is cleared,
+ * under port.mutex, when the port is revoked; @opened is the mdev whose
+ * open count the port's first open took, until its shutdown.
+ */
 struct msample_port {
 	struct tty_port port;
 	unsigned int index;
 	bool loopback;
+	struct mdevfw_device *mdev;
+	struct mdevfw_device *opened;
 };
 
 /* An mdev's vendor data. */
@@ -66,7 +73,7 @@ int msample_types_add_locked(struct msample *ms);
 /* serial.c */
 int msample_serial_init(void);
 void msample_serial_exit(void);
-struct msample_port *msample_port_create(struct device *parent);
+struct msample_port *msample_port_create(struct mdevfw_device *mdev);
 void msample_port_destroy(struct msample_port *port);
 void msample_port_set_loopback(struct msample_port *port, bool on);
 

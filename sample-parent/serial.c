@@ -25,7 +25,38 @@ static void msample_port_destruct(struct tty_port *tport)
 	kfree(container_of(tport, struct msample_port, port));
 }
 
+/*
+ * The first open of a port counts as an open of its mdev, which the
+ * framework refuses while the eswitch mode changes; the shutdown, at the
+ * last close or at the revoke's hangup, ends it. Both run under
+ * port.mutex, as does the revoke's clearing of port->mdev.
+ */
+static int msample_port_activate(struct tty_port *tport, struct tty_struct *tty)
+{
+	struct msample_port *port = container_of(tport, struct msample_port, port);
+	int ret;
+
+	if (!port->mdev)
+		return -ENODEV;
+	ret = mdevfw_device_open(port->mdev);
+	if (ret)
+		return ret;
+	port->opened = port->mdev;
+	return 0;
+}
+
+static void msample_port_shutdown(struct tty_port *tport)
+{
+	struct msample_port *port = container_of(tport, struct msample_port, port);
+
+	if (port->opened)
+		mdevfw_device_close(port->opened);
+	port->opened = NULL;
+}
+
 static const struct tty_port_operations msample_port_ops = {
+	.activate = msample_port_activate,
+	.shutdown = msample_port_shutdown,
 	.destruct = msample_port_destruct,
 };
 
@@ -106,8 +137,8 @@ static const struct tty_operations msample_tty_ops = {
 	.write_room = msample_tty_write_room,
 };
 
-/* Makes a port and its /dev node, a child of @parent (the mdev). */
-struct msample_port *msample_port_create(struct device *parent)
+/* Makes a port and its /dev node, a child of @mdev. */
+struct msample_port *msample_port_create(struct mdevfw_device *mdev)
 {
 	struct msample_port *port;
 	struct device *tty_dev;
@@ -119,6 +150,7 @@ struct msample_port *msample_port_create(struct device *parent)
 	tty_port_init(&port->port);
 	port->port.ops = &msample_port_ops;
 	port->loopback = true;
+	port->mdev = mdev;
 
 	idr_preload(GFP_KERNEL);
 	spin_lock(&msample_ports_lock);
@@ -132,7 +164,7 @@ struct msample_port *msample_port_create(struct device *parent)
 	port->index = index;
 
 	tty_dev = tty_port_register_device(&port->port, msample_tty_driver,
-					   index, parent);
+					   index, &mdev->dev);
 	if (IS_ERR(tty_dev)) {
 		spin_lock(&msample_ports_lock);
 		idr_remove(&msample_ports, index);
@@ -147,13 +179,21 @@ struct msample_port *msample_port_create(struct device *parent)
 	return port;
 }
 
-/* Revokes a port: no new opens, open ttys hung up now; freed on last close. */
+/*
+ * Revokes a port: no new opens, open ttys hung up now, and with that the
+ * mdev's open count ended; the memory goes at the last close.
+ */
 void msample_port_destroy(struct msample_port *port)
 {
 	spin_lock(&msample_ports_lock);
 	idr_remove(&msample_ports, port->index);
 	spin_unlock(&msample_ports_lock);
+	mutex_lock(&port->port.mutex);
+	port->mdev = NULL;
+	mutex_unlock(&port->port.mutex);
 	tty_port_tty_vhangup(&port->port);
+	/* A tty that was opened is hung up, and its shutdown has run. */
+	WARN_ON(READ_ONCE(port->opened));
 	tty_unregister_device(msample_tty_driver, port->index);
 	tty_port_put(&port->port);
 }

@@ -112,7 +112,7 @@ static int msample_mdev_probe(struct mdevfw_device *mdev)
 		return -ENOMEM;
 	sm->loopback = true;
 	for (i = 0; i < nports; i++) {
-		sm->ports[i] = msample_port_create(&mdev->dev);
+		sm->ports[i] = msample_port_create(mdev);
 		if (IS_ERR(sm->ports[i])) {
 			int ret = PTR_ERR(sm->ports[i]);
 
