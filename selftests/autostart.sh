@@ -5,11 +5,12 @@
 # defined with --auto comes up by itself when its parent registers. First
 # with Debian's own rule only (which calls /usr/sbin/mdevctl, absent on
 # Debian 12: nothing starts), then with ours installed as
-# /etc/udev/rules.d/60-mdevctl.rules. No sleeps: udevadm settle.
+# /etc/udev/rules.d/60-mdevctl.rules. Our tty rule links the mdev's ttys
+# under /dev/mdev/by-uuid/<uuid>/. No sleeps: udevadm settle.
 . "$(dirname "$0")/lib/guest.sh"
 
 ktap_print_header
-ktap_set_plan 6
+ktap_set_plan 9
 mkdir -p /etc/mdevctl.d/scripts.d/callouts /etc/mdevctl.d/scripts.d/notifiers
 mdevfw_load sample || ktap_exit_fail_msg "cannot load the modules"
 /lib/systemd/systemd-udevd --daemon || ktap_exit_fail_msg "no systemd-udevd"
@@ -29,14 +30,19 @@ msample_del 1 >/dev/null
 udevadm settle
 
 # Ours, overriding it by name.
-cp udev/60-mdevctl.rules /etc/udev/rules.d/60-mdevctl.rules
+cp udev/60-mdevctl.rules udev/70-mdevfw-tty.rules /etc/udev/rules.d/
 udevadm control --reload
 msample_new 1 4 >/dev/null
 udevadm settle
 check "with our rule the auto mdev starts" "$(readlink -f $SYS_MDEVS/$U)" "/sys/devices/msample1/$U"
 check "mdevctl sees it running" "$(mdevctl list)" "$U msample1 msample-1 auto (defined)"
+tty=$(cat $SYS_MDEVS/$U/ports)
+check "one tty, named by the sample" "$(grep -c '^ttyMDEV[0-9]*$' <<<"$tty")" 1
+check "by-uuid link to it" "$(ls /dev/mdev/by-uuid/$U) $(readlink -f /dev/mdev/by-uuid/$U/$tty)" \
+	"$tty /dev/$tty"
 msample_del 1 >/dev/null
 udevadm settle
+check "by-uuid link gone with the mdev" "$(ls -A /dev/mdev/by-uuid 2>/dev/null | wc -l)" 0
 udevadm control --exit
 check "nothing left" "$(ls $SYS_MDEVS | wc -l)" 0
 ktap_finished
