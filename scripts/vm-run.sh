@@ -4,11 +4,12 @@
 # Boot a test kernel with the host's root, run CMD in the repository, then
 # read the whole kernel log for splats.
 #
-#   vm-run.sh [--lane L] [--timeout S] [--expect KIND] [--quiet] CMD...
+#   vm-run.sh [--lane L] [--timeout S] [--expect KIND] [--quiet] [--mem M] CMD...
 #
-# Lanes: uml-debug (default), x86-debug-smp, stock. Inside, CMD runs in the
-# repository with MDEVFW_MODDIR (the lane's freshly built modules),
-# MDEVFW_KSRC (the kernel source, for the kselftest headers) and
+# Lanes: uml-debug (default), uml-bench, x86-debug-smp, stock. --mem sets
+# a UML guest's memory (default 1G; the benchmarks need more). Inside, CMD
+# runs in the repository with MDEVFW_MODDIR (the lane's freshly built
+# modules), MDEVFW_KSRC (the kernel source, for the kselftest headers) and
 # selftests/lib/guest.sh (helpers such as mdevfw_load).
 #
 # The exit status is CMD's, or 1 if the kernel log is not clean. With
@@ -19,12 +20,14 @@ lane=uml-debug
 timeout=120
 expect=
 quiet=
+mem=1G
 while [ $# -gt 0 ]; do
 	case $1 in
 	--lane) lane=$2; shift 2 ;;
 	--timeout) timeout=$2; shift 2 ;;
 	--expect) expect=$2; shift 2 ;;
 	--quiet) quiet=1; shift ;;
+	--mem) mem=$2; shift 2 ;;
 	--) shift; break ;;
 	*) break ;;
 	esac
@@ -63,7 +66,7 @@ case $lane in
 uml-debug|uml-bench|uml-debug-naive*)
 	kdir=$("$top/scripts/kernel.sh" "${lane%%-naive*}" | tail -1) || exit 1
 	# UML takes its console on fd 1; the guest's log is read from dmesg.txt.
-	timeout -k 10 "$host_timeout" "$kdir/linux" mem=1G rootfstype=hostfs rootflags=/ rw \
+	timeout -k 10 "$host_timeout" "$kdir/linux" mem="$mem" rootfstype=hostfs rootflags=/ rw \
 		init="$top/selftests/lib/guest-init.sh" RUN="$run" quiet \
 		con=null con0=null,fd:1 </dev/null >"$run/console.log" 2>&1
 	vmrc=$?
