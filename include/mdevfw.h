@@ -155,6 +155,7 @@ struct mdevfw_device {
 	struct rhash_head index_node;
 	struct rhash_head alias_node;
 	bool active;
+	bool sysfs_removed;
 	/* devlink: under the lifecycle lock */
 	struct mdevfw_port *port;
 	int sfnum;

@@ -318,16 +318,21 @@ struct mdevfw_device *mdevfw_device_find_locked(struct mdevfw_parent *parent,
 EXPORT_SYMBOL_MDEVFW(mdevfw_device_find_locked);
 
 /*
- * "remove": removes its own file first, which lets go of the file's
- * active reference, and only then blocks on the lifecycle lock. Of two
- * concurrent writers one removes the file; the other waits in kernfs
- * until that is done and returns success, as upstream does.
+ * "remove": lets go of its file's active reference before it blocks on
+ * the lifecycle lock, because removals done under that lock drain this
+ * file. It breaks active protection, as SCSI's "delete" does, rather than
+ * using device_remove_file_self(): kernfs takes the reference back, for
+ * lockdep, when that returns, and lockdep then sees a "remove" file's
+ * active reference held across the lifecycle lock, which every removal
+ * under the lock waits for (the stress test showed the cycle). Of two
+ * concurrent writers one removes the mdev and both succeed, as upstream.
  */
 static ssize_t remove_store(struct device *dev, struct device_attribute *attr,
 			    const char *buf, size_t count)
 {
 	struct mdevfw_device *mdev = to_mdevfw_device(dev);
 	struct mdevfw_parent *parent;
+	struct kernfs_node *kn;
 	unsigned long val;
 	int ret;
 
@@ -347,27 +352,23 @@ static ssize_t remove_store(struct device *dev, struct device_attribute *attr,
 		return -ENODEV;
 	}
 	get_device(dev);
-	/*
-	 * device_remove_file_self() lets go of our active reference before
-	 * it drains the file, which a concurrent writer may hold: so must
-	 * our annotation of it (lockdep saw the cycle on two CPUs).
-	 */
 	mdevfw_active_release();
-	if (!device_remove_file_self(dev, attr)) {
-		put_device(dev);
-		mdevfw_parent_put(parent);
-		return count;
-	}
+	kn = sysfs_break_active_protection(&dev->kobj, &attr->attr);
+	WARN_ON_ONCE(!kn);
 
 	ret = mdevfw_lock_live(parent);
 	if (!ret) {
-		/* Parent unregister or port del may have removed it already. */
-		if (mdev->active)
+		if (mdev->active) {
+			mdev->sysfs_removed = true;
 			mdevfw_device_remove_locked(mdev);
-		else
+		} else if (!mdev->sysfs_removed) {
+			/* Parent unregister or port del removed it. */
 			ret = -ENODEV;
+		}
 		mdevfw_unlock(parent);
 	}
+	if (kn)
+		sysfs_unbreak_active_protection(kn);
 	if (ret)
 		dev_err_ratelimited(parent->dev, "mdevfw: remove %pUl: it is already gone\n",
 				    &mdev->uuid);
