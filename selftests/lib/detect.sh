@@ -26,6 +26,11 @@ run=${1:?usage: detect.sh RUN [KIND]}
 expect=${2:-}
 log=$run/dmesg.txt
 [ -s "$log" ] || log=$run/console.log
+# After a timeout: the log from before the dump of blocked tasks, then the rest.
+if [ -s "$run/dmesg-timeout.txt" ]; then
+	cat "$run/dmesg-timeout.txt" "$log" >"$run/dmesg-all.txt"
+	log=$run/dmesg-all.txt
+fi
 
 classify() {
 	awk '
@@ -81,8 +86,9 @@ report() {
 }
 
 if [ -n "$expect" ]; then
-	if printf '%s\n' "$found" | grep -q "^$expect	"; then
-		echo "detect: expected $expect splat caught: $(printf '%s\n' "$found" | grep -m1 "^$expect	" | cut -f2-)"
+	# KIND may list alternatives: lockdep|hung.
+	if printf '%s\n' "$found" | grep -qE "^($expect)	"; then
+		echo "detect: expected $expect splat caught: $(printf '%s\n' "$found" | grep -m1 -E "^($expect)	" | cut -f2-)"
 		exit 0
 	fi
 	echo "detect: expected a $expect splat, found: ${found:-nothing}"

@@ -47,6 +47,8 @@ if timeout "$CMD_TIMEOUT" tail --pid=$pid -f /dev/null; then
 	echo $? >"$RUN/rc"
 else
 	echo "vm: command still running after ${CMD_TIMEOUT}s: blocked tasks follow" >>"$RUN/out.log"
+	# The dump of blocked tasks can push the first reports out of the ring.
+	dmesg >"$RUN/dmesg-timeout.txt"
 	echo w >/proc/sysrq-trigger
 	echo 124 >"$RUN/rc"
 	echo timeout >"$RUN/timed-out"

@@ -1,0 +1,140 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The regression test for the seed deadlock: bounded loops run at once
+# against one parent, each for at most STRESS_SECONDS (default 20) and
+# STRESS_COUNT operations (default 100000):
+#   create/remove through sysfs, eswitch mode flips, devlink port add/del,
+#   port function set, parent del_device and re-create, and open/close of
+#   the ttys.
+# Every loop counts its results by errno and prints them. The harness
+# fails the run on any lockdep, KASAN or kmemleak report, hung task,
+# WARNING or BUG. Here we check that every loop got work done, that no
+# operation failed with an errno outside the documented ones, and that
+# sysfs and devlink agree once the loops have stopped.
+. "$(dirname "$0")/lib/guest.sh"
+
+SECS=${STRESS_SECONDS:-20}
+COUNT=${STRESS_COUNT:-100000}
+ID=0
+PORTS=16
+D=msample/msample$ID
+OUT=/run/stress
+mkdir -p $OUT
+
+ktap_print_header
+ktap_set_plan 9
+mdevfw_load sample || ktap_exit_fail_msg "cannot load the modules"
+msample_new $ID $PORTS >/dev/null
+T1=$(type_dir msample$ID msample-1)
+T2=$(type_dir msample$ID msample-2)
+wr $T1/create "$(new_uuid)" >/dev/null
+
+# loop NAME BODY: runs BODY (a function printing one result word) until
+# the time or the count is up; writes "NAME result count ..." lines.
+loop() {
+	local name=$1 body=$2 n=0 end=$((SECONDS + SECS))
+	declare -A seen=()
+	trap '' HUP
+	while [ $n -lt "$COUNT" ] && [ $SECONDS -lt $end ]; do
+		r=$($body 2>/dev/null | head -1)
+		r=${r%% *}
+		seen[${r:-none}]=$((${seen[${r:-none}]:-0} + 1))
+		n=$((n + 1))
+	done
+	for r in "${!seen[@]}"; do echo "$name $r ${seen[$r]}"; done >$OUT/$name
+}
+
+# Each body prints OK or an errno name.
+# Maps devlink's message to an errno name; the raw text goes to the log.
+errname() {
+	echo "$1" | head -3 >>$OUT/raw.$BASHPID
+	case $1 in
+	*"Device or resource busy"*) echo EBUSY ;;
+	*"No such device"*) echo ENODEV ;;
+	*"File exists"*) echo EEXIST ;;
+	*"Too many users"*) echo EUSERS ;;
+	*"Operation not supported"*) echo EOPNOTSUPP ;;
+	*"No such file"*|*"not found"*|*"does not exist"*) echo ENOENT ;;
+	*) echo "OTHER:${1//[[:space:]]/_}" ;;
+	esac
+}
+devlink_rc() {
+	local out
+	if out=$("$@" 2>&1); then echo OK; else errname "$out"; fi
+}
+# $n is the calling loop's count: even to switchdev, odd back to legacy.
+mode_flip() {
+	local mode=switchdev
+	[ $((n % 2)) -eq 0 ] || mode=legacy
+	devlink_rc devlink dev eswitch set $D mode $mode
+}
+port_add_del() {
+	local out
+	if ! out=$(devlink port add $D flavour pcisf pfnum 0 2>&1); then
+		errname "$out"
+		return
+	fi
+	# "msample/msample0/3: type notset flavour pcisf ..."
+	devlink_rc devlink port del "${out%%:*}"
+}
+fn_set() {
+	local p
+	p=$(devlink port show 2>/dev/null | grep -m1 -o '^msample/msample[0-9]*/[0-9]*')
+	[ -n "$p" ] || { echo NOPORT; return; }
+	devlink_rc devlink port function set "$p" hw_addr 02:00:00:00:00:0$((RANDOM % 10))
+}
+
+# The sysfs and data-path loops are C (selftests/tools/stressor.c): a fork
+# costs 10 ms in UML. The devlink ones run iproute2's devlink each time.
+S=$MDEVFW_TOOLS/stressor
+pids=()
+$S create_remove $SECS $COUNT create $T1 >$OUT/create_remove & pids+=($!)
+$S create_dual $SECS $COUNT create $T2 >$OUT/create_dual & pids+=($!)
+$S open_close $SECS $COUNT open >$OUT/open_close & pids+=($!)
+$S parent_cycle $SECS $COUNT parent $ID $PORTS $T1 >$OUT/parent_cycle & pids+=($!)
+for k in mode_flip port_add_del fn_set; do
+	loop $k $k &
+	pids+=($!)
+done
+wait "${pids[@]}"
+
+cat $OUT/raw.* 2>/dev/null | sort | uniq -c | sort -rn | head -8 |
+	while read -r line; do ktap_print_msg "devlink said: $line"; done
+rm -f $OUT/raw.*
+cat $OUT/* | sort | while read -r k r n; do ktap_print_msg "$k: $r x$n"; done
+ok() { awk -v k="$1" '$1 == k && $2 == "OK" { print $3 }' $OUT/*; }
+total=$(cat $OUT/* | awk '{ s += $3 } END { print s }')
+ktap_print_msg "operations: $total in ${SECS}s or $COUNT each"
+ran() { awk -v k="$1" '$1 == k { s += $3 } END { print s + 0 }' $OUT/*; }
+# These succeed whenever a parent exists; the port loops also need
+# switchdev mode at that moment, so for them running is enough.
+for k in create_remove parent_cycle open_close mode_flip; do
+	n=$(ok $k)
+	if [ "${n:-0}" -gt 0 ]; then
+		ktap_test_pass "$k: $n of $(ran $k) succeeded"
+	else
+		ktap_test_fail "$k: none of $(ran $k) succeeded"
+	fi
+done
+check "port_add_del and fn_set ran" "$([ "$(ran port_add_del)" -gt 0 ] && [ "$(ran fn_set)" -gt 0 ] && echo yes)" yes
+# Every errno is one the ABI documents for these races.
+# ENXIO: no tty to open at that moment; NOPORT: no port to set.
+odd=$(cat $OUT/* | awk '$2 !~ /^(OK|EBUSY|ENODEV|ENOENT|EEXIST|EUSERS|EOPNOTSUPP|EIO|ENXIO|NOPORT)$/')
+check "no undocumented result" "$odd" ""
+
+# Quiesced: the two views agree, and everything goes with the parent.
+if [ -d $SYS_MDEV_BUS/msample$ID ]; then
+	nm=$(ls $SYS_MDEVS | wc -l)
+	mode=$(devlink -j dev eswitch show $D | jq -r '.dev[].mode')
+	np=$(devlink -j port show | jq '.port | length')
+	[ "$mode" = switchdev ] || nm=0
+	check "quiesced: one port per mdev in switchdev" "$np" "$nm"
+else
+	check "quiesced: one port per mdev in switchdev" 0 0
+fi
+msample_del $ID >/dev/null
+check "parent gone: no mdevs, no ports" \
+	"$(ls $SYS_MDEVS | wc -l) $(devlink -j port show | jq '.port | length')" "0 0"
+check "no devlink instance left" "$(devlink -j dev show | jq -c '.dev | keys')" "[]"
+ktap_finished
