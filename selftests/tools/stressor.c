@@ -44,15 +44,15 @@ static void count(int err)
 	}
 }
 
-/* Writes @s to @path in one write(2): 0 or the errno. */
+/* Writes @s to @path in one write(2): 0 or -errno. */
 static int wr(const char *path, const char *s)
 {
 	int fd = open(path, O_WRONLY), err = 0;
 
 	if (fd < 0)
-		return errno;
+		return -errno;
 	if (write(fd, s, strlen(s)) < 0)
-		err = errno;
+		err = -errno;
 	close(fd);
 	return err;
 }
@@ -94,7 +94,7 @@ static int op_open(void)
 
 	dir = opendir("/sys/class/tty");
 	if (!dir)
-		return errno;
+		return -errno;
 	while ((de = readdir(dir)))
 		if (!strncmp(de->d_name, "ttyMDEV", 7)) {
 			snprintf(path, sizeof(path), "/dev/%s", de->d_name);
@@ -102,12 +102,12 @@ static int op_open(void)
 		}
 	closedir(dir);
 	if (!path[0])
-		return ENXIO;
+		return -ENXIO;
 	fd = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
-		return errno;
+		return -errno;
 	if (write(fd, "x\n", 2) < 0 && errno != EAGAIN) {
-		int err = errno;
+		int err = -errno;
 
 		close(fd);
 		return err;
@@ -177,7 +177,7 @@ int main(int argc, char **argv)
 	}
 	for (i = 0; i < MAX_RESULTS && results[i].n; i++)
 		printf("%s %s %lu\n", argv[1],
-		       results[i].err ? strerrorname_np(results[i].err) : "OK",
+		       results[i].err ? strerrorname_np(-results[i].err) : "OK",
 		       results[i].n);
 	return 0;
 }
