@@ -36,18 +36,45 @@ run 'echo "hello through $tty" >&3'
 run 'read -r -t 5 line <&3; echo "read back: $line"'
 run 'echo 0 > /sys/bus/mdev/devices/'$A'/loopback'
 run 'echo dropped >&3; read -r -t 1 line <&3 || echo "loopback off: nothing read back"'
+run "exec 3>&-"
 
-say "5. Delete the parent while the tty is open: it hangs up"
+say "5. Switch the eswitch to switchdev: every mdev gets a devlink port"
+run devlink dev eswitch show msample/msample1
+run devlink dev eswitch set msample/msample1 mode switchdev
+run devlink port show
+run devlink port function set msample/msample1/0 hw_addr 02:00:00:00:00:01
+run devlink port show msample/msample1/0
+
+say "6. Add a port through devlink: the same mdev appears in sysfs"
+run devlink dev param show msample/msample1 name port_mdev_type
+run devlink port add msample/msample1 flavour pcisf pfnum 0 sfnum 7
+# Its UUID is name-based: anyone can compute it from the port's name.
+C=$(python3 -c 'import uuid; print(uuid.uuid5(uuid.UUID("6d646576-6677-4e5f-9c1e-706f72747321"), "msample/msample1/pf0sf7"))')
+echo "(uuid5 of \"msample/msample1/pf0sf7\" in mdevfw's namespace: $C)"
+run "ls /sys/bus/mdev/devices/"
+run "readlink /sys/bus/mdev/devices/$C/mdev_type"
+run mdevctl list
+
+say "7. Switch back: refused while a tty is open, accepted once it is closed"
+run "exec 3<>/dev/$tty"
+run 'devlink dev eswitch set msample/msample1 mode legacy || echo "(refused: exit $?)"'
+run "exec 3>&-"
+run devlink dev eswitch set msample/msample1 mode legacy
+run devlink dev eswitch show msample/msample1
+run 'devlink port show | wc -l'
+run 'ls /sys/bus/mdev/devices/ | wc -l'
+
+say "8. Teardown: delete the parent while a tty is open; it hangs up"
 # The tty is our controlling terminal (we opened it without O_NOCTTY), so
 # its hangup also sends us SIGHUP, as a USB serial adapter's unplug would.
 trap 'echo "(SIGHUP: the tty hung up)"' HUP
+run "exec 3<>/dev/$tty"
 run 'echo 1 > /sys/bus/msample/del_device'
 run 'read -r line <&3 && echo "read: $line" || echo "read: EOF"'
 run '{ echo more >&3; } 2>&1 || echo "(the write failed, as on an unplugged USB serial adapter)"'
 run "exec 3>&-"
 run 'ls /sys/bus/mdev/devices/ | wc -l'
-
-say "Teardown"
+run 'devlink dev show | wc -l'
 run rmmod mdevfw_sample
 run rmmod mdevfw
 echo
