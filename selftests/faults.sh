@@ -10,7 +10,7 @@
 . "$(dirname "$0")/lib/guest.sh"
 
 ktap_print_header
-ktap_set_plan 6
+ktap_set_plan 8
 mdevfw_load sample || ktap_exit_fail_msg "cannot load the modules"
 insmod "$MDEVFW_MODDIR/selftests/test-parent/mdevfw_testparent.ko" ||
 	ktap_exit_fail_msg "cannot load the test parent"
@@ -33,18 +33,39 @@ points=0
 # N = 1, 2, ... until the write succeeds with no failure injected. After a
 # failed write, GONE must hold (nothing left behind); after a write that
 # absorbed its failure and succeeded, UNDO puts things back for the next.
+# An injected failure must come back as an errno in $allow (ENOMEM unless
+# a step says otherwise). ENOBUFS is netlink's "the reply or the ack was
+# lost": the request may have been done, so it is undone if it was.
+allow=ENOMEM
 step() {
-	local name=$1 gone=$2 undo=$3 file=$4 data=$5 n out bad=0 failed=0
-	for ((n = 1; n <= 300; n++)); do
-		out=$(WR_FAIL_NTH=$n "$MDEVFW_TOOLS/wr" "$file" "$data")
+	local name=$1 gone=$2 undo=$3 file=$4 data=$5
+	stepcmd "$name" "$gone" "$undo" "$MDEVFW_TOOLS/wr" "$file" "$data"
+}
+# stepcmd NAME GONE UNDO CMD...: the same for a tool that prints as wr
+# does, such as dlfail for one devlink request.
+stepcmd() {
+	local name=$1 gone=$2 undo=$3 n out bad=0 failed=0
+	shift 3
+	for ((n = 1; n <= 400; n++)); do
+		out=$(WR_FAIL_NTH=$n "$@" 2>/dev/null)
 		[ "$out" = OK ] && break
 		points=$((points + 1))
 		case $out in
 		"OK injected")
 			eval "$undo" >/dev/null
 			continue ;;
-		*" injected")
-			failed=$((failed + 1)) ;;
+		"ENOBUFS injected"*)
+			failed=$((failed + 1))
+			eval "$gone" || eval "$undo" >/dev/null
+			continue ;;
+		*" injected"*)
+			if [[ ${out%% *} =~ ^($allow)$ ]]; then
+				failed=$((failed + 1))
+			else
+				ktap_print_msg "$name: attempt $n: $out"
+				bad=1
+				continue
+			fi ;;
 		*)
 			ktap_print_msg "$name: attempt $n: $out"
 			bad=1
@@ -55,23 +76,48 @@ step() {
 			bad=1
 		fi
 	done
-	ktap_print_msg "$name: failed the 1st to ${n}th allocation in turn: $failed writes failed, then it succeeded"
+	ktap_print_msg "$name: failed the 1st to ${n}th allocation in turn: $failed requests failed, then it succeeded"
 	[ $bad = 0 ] && [ "$out" = OK ] && [ $failed -gt 0 ]
 }
 
 U=$(new_uuid)
 T2=$(type_dir msample5 msample-2)
+# The driver core logs and swallows a failed driver_sysfs_add() in
+# really_probe(): the PF is added but no driver binds, which new_device
+# reports as ENODEV.
+allow="ENOMEM|ENODEV"
 check_cmd "parent create (new_device)" step new_device \
 	'[ ! -e /sys/devices/msample5 ] && [ ! -e /sys/class/mdev_bus/msample5 ]' \
 	'msample_del 5' $SYS_MSAMPLE/new_device "5 4"
+# tty_register_device_attr() ignores a failed dev_set_name(), and
+# device_add() of the nameless tty device is EINVAL: the sample's probe
+# (and so create) passes that on.
+allow="ENOMEM|EINVAL"
 check_cmd "mdev create" step create \
 	'[ ! -e /sys/devices/msample5/$U ] && [ ! -e $SYS_MDEVS/$U ]' \
 	'wr $SYS_MDEVS/$U/remove 1' "$T2/create" "$U"
+allow=ENOMEM
 check_cmd "mdev remove" step remove '[ -e $SYS_MDEVS/$U/remove ]' \
 	'wr $T2/create $U' $SYS_MDEVS/$U/remove 1
 check_cmd "type add (test parent)" step type-add \
 	'[ ! -e $SYS_MDEV_BUS/mdevfw_tp0/mdev_supported_types/mdevfw_tp-c ]' \
 	'wr /sys/devices/mdevfw_tp0/types -c' /sys/devices/mdevfw_tp0/types +c
+# devlink: the mode change with two mdevs, then port add in switchdev.
+DL=$MDEVFW_TOOLS/dlfail
+D=msample/msample5
+wr $T2/create "$U" >/dev/null
+U1=$(new_uuid)
+wr $(type_dir msample5 msample-1)/create "$U1" >/dev/null
+nports() { devlink -j port show | jq '.port | length'; }
+mode() { devlink -j dev eswitch show $D | jq -r '.dev[].mode'; }
+check_cmd "eswitch mode change" stepcmd eswitch-set \
+	'[ "$(mode) $(nports)" = "legacy 0" ]' \
+	"$DL eswitch-set $D legacy" $DL eswitch-set $D switchdev
+allow="ENOMEM|EINVAL"
+check_cmd "devlink port add" stepcmd port-add \
+	'[ "$(ls $SYS_MDEVS | wc -l) $(nports)" = "2 2" ]' \
+	"$DL port-del $D 5" $DL port-add $D 0 5
+allow=ENOMEM
 check_cmd "parent delete (del_device)" step del_device '[ -e /sys/devices/msample5 ]' \
 	'msample_new 5 4' $SYS_MSAMPLE/del_device 5
 ktap_print_msg "distinct failure points exercised: $points"
