@@ -39,6 +39,11 @@ check:
 demo:
 	bash scripts/demo.sh
 
+# Benchmarks on the uml-bench kernel (no debug options), in one boot:
+# tables, bench/results/ and Documentation/benchmarks.rst.
+bench:
+	bash bench/run.sh
+
 vm-run:
 	scripts/build-modules.sh $(LANE) >/dev/null
 	scripts/vm-run.sh --lane $(LANE) --timeout $(TIMEOUT) -- $(CMD)
@@ -58,4 +63,4 @@ install-dev:
 	install -m 0644 include/mdevfw.h $(DESTDIR)$(PREFIX_SRC)/include/
 	install -m 0644 $(SYMVERS) $(DESTDIR)$(PREFIX_SRC)/Module.symvers
 
-.PHONY: all modules clean check demo vm-run install install-dev
+.PHONY: all modules clean check demo bench vm-run install install-dev
