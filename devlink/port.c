@@ -40,11 +40,20 @@ static struct mdevfw_device *mdevfw_port_mdev(struct devlink_port *dl)
 	return mdev;
 }
 
-/* Always succeeds, extack or not: devlink calls it to undo a port_new. */
+/*
+ * Always succeeds. Without an extack it is devlink undoing a port_new
+ * whose reply it could not send: say so, as the mdev came and went.
+ */
 static int mdevfw_port_del(struct devlink *devlink, struct devlink_port *dl,
 			   struct netlink_ext_ack *extack)
 {
-	mdevfw_device_remove_locked(mdevfw_port_mdev(dl));
+	struct mdevfw_device *mdev = mdevfw_port_mdev(dl);
+
+	if (!extack)
+		dev_info(mdev->parent->dev,
+			 "mdevfw: port add of sfnum %d undone: devlink could not reply\n",
+			 mdev->sfnum);
+	mdevfw_device_remove_locked(mdev);
 	return 0;
 }
 
