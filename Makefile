@@ -7,7 +7,8 @@
 #                     run every test; ends with "N passed, N failed"
 #   make demo         the walk-through, in the VM
 #   make vm-run CMD='...' [LANE=uml-debug]
-#   make install      modules, header, Module.symvers and udev rule
+#   make soak [SECS=600]  the stress test, long, on two CPUs (x86-debug-smp)
+#   make install      modules, header, Module.symvers and udev rules
 #
 # KDIR defaults to the running kernel's build tree when there is one, else
 # to the cached UML test kernel.
@@ -44,6 +45,11 @@ demo:
 bench:
 	bash bench/run.sh
 
+# The stress test for SECS seconds (default 600) on x86-debug-smp.
+SECS ?= 600
+soak:
+	bash scripts/soak.sh $(SECS)
+
 vm-run:
 	scripts/build-modules.sh $(LANE) >/dev/null
 	scripts/vm-run.sh --lane $(LANE) --timeout $(TIMEOUT) -- $(CMD)
@@ -57,10 +63,11 @@ SYMVERS ?= Module.symvers
 install: modules install-dev
 	$(MAKE) -C $(KDIR) $(KARCH) M=$(CURDIR) modules_install
 	install -D -m 0644 udev/60-mdevctl.rules $(DESTDIR)/etc/udev/rules.d/60-mdevctl.rules
+	install -D -m 0644 udev/70-mdevfw-tty.rules $(DESTDIR)/etc/udev/rules.d/70-mdevfw-tty.rules
 
 install-dev:
 	install -d $(DESTDIR)$(PREFIX_SRC)/include
 	install -m 0644 include/mdevfw.h $(DESTDIR)$(PREFIX_SRC)/include/
 	install -m 0644 $(SYMVERS) $(DESTDIR)$(PREFIX_SRC)/Module.symvers
 
-.PHONY: all modules clean check demo bench vm-run install install-dev
+.PHONY: all modules clean check demo bench soak vm-run install install-dev
