@@ -138,9 +138,9 @@ def ratio(a, b):
 def table(headers, rows):
     w = [max(len(str(x)) for x in col) for col in zip(headers, *rows)]
     line = '  '.join('-' * n for n in w)
-    out = [line, '  '.join(str(h).ljust(n) for h, n in zip(headers, w)), line]
+    out = [line, '  '.join(str(h).ljust(n) for h, n in zip(headers, w)).rstrip(), line]
     for r in rows:
-        out.append('  '.join(str(c).ljust(n) for c, n in zip(r, w)))
+        out.append('  '.join(str(c).ljust(n) for c, n in zip(r, w)).rstrip())
     out.append(line)
     return '\n'.join(out)
 
@@ -261,6 +261,8 @@ def main():
     out = []
 
     def section(title, text):
+        # The kernel on a line of its own, then the section's own text.
+        text = text.replace('Kernel: %s. ' % K, 'Kernel: %s.\n' % K, 1)
         out.append((title, text))
 
     # 1. Side by side.
@@ -371,8 +373,10 @@ def main():
         if os.path.exists(os.path.join(a.results, 'load.txt')) else []
     oks = [int(m.group(1)) for m in (re.search(r'ok=(\d+)', x) for x in loads) if m]
     if oks:
+        ends = sorted(set(x.split('end=', 1)[1] for x in loads if 'end=' in x))
         text += ('\nCycles each in-flight loader completed before its parent went: '
-                 'median %d (%d loader runs).' % (statistics.median(oks), len(oks)))
+                 'median %d (%d loader runs); what ended them: %s.' % (
+                     statistics.median(oks), len(oks), ', '.join(ends)))
     section('Parent unregister', text)
 
     # 5. eswitch.
