@@ -278,6 +278,10 @@ def main():
         vals = [g(p + '.' + key) for p in ('up', 'sample', 'bench', 'floor')]
         rows.append([label] + ['%.0f' % v['ops_s'] if v and v.get('n') else '-' for v in vals]
                     + ['', '', ''])
+    for label, key in (('slowest cycle, 1 live', 'c1'), ('slowest cycle, 20 live', 'c20')):
+        vals = [g(p + '.' + key) for p in ('up', 'sample', 'bench', 'floor')]
+        rows.append([label] + [us(v['max']) if v and v.get('n') else '-' for v in vals]
+                    + ['', '', ''])
     section('Side by side in one boot: create+remove through sysfs, and mdevctl',
             'Kernel: %s. Median [p10..p90], n = successful cycles (each one create\n'
             'write and one remove write; failed writes are counted apart and never\n'
@@ -290,6 +294,7 @@ def main():
             'ours msample-1: mdevfw + sample parent, a tty per mdev (the data path).\n'
             'ours port-less: mdevfw + bench/parent, no char device per mdev.\n'
             'floor: bench/floor, a bare device on a minimal bus per sysfs write.\n'
+            'cycles/s: successful cycles over the time they took, so stalls count.\n'
             'Upstream modules loaded: %s.' % info.get('upstream_modules', '?') +
             overhead(g))
 
