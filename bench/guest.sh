@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The benchmarks, inside one boot of the uml-bench VM (bench/run.sh boots
-# it). Upstream mdev+mtty first, then they are unloaded and ours are
-# loaded: the two never share the "mdev" bus. Every figure is a "stat"
-# line of bench/mdevbench in $OUT/raw.txt; bench/report.py turns them into
+# it). Upstream mdev+mtty and ours take turns in rounds, each unloaded
+# before the other is loaded: the two never share the "mdev" bus. Every
+# figure is a "stat" line of bench/mdevbench in $OUT/raw.txt, with the raw
+# samples of the cycles in $OUT/samples/; bench/report.py turns them into
 # tables, the plot and Documentation/benchmarks.rst.
 #
 #   BENCH_OUT=DIR BENCH_KDIR=KDIR BENCH_TOOL=mdevbench BENCH_MODS=DIR \
