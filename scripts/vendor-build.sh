@@ -39,7 +39,7 @@ echo "vendor-build: mdevfw_sample.ko depends=$deps import_ns=$ns"
 ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$top/dkms.conf")
 abi=$("$top/scripts/stock.sh" --abi | tail -1)
 mkdir -p "$stage/dkms-src/mdevfw-$ver" "$stage/dkms-tree"
-(cd "$top" && tar -cf - dkms.conf Makefile Kbuild include core mdev sample-parent kunit \
+(cd "$top" && tar -cf - dkms.conf Makefile Kbuild include core mdev devlink sample-parent kunit \
 	selftests/fixture selftests/test-parent) | tar -xf - -C "$stage/dkms-src/mdevfw-$ver"
 dk=(--sourcetree "$stage/dkms-src" --dkmstree "$stage/dkms-tree")
 dkms add "mdevfw/$ver" "${dk[@]}" >"$stage/dkms.log" 2>&1 &&
