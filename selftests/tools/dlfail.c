@@ -32,6 +32,7 @@
 #include <linux/devlink.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
+#include "failnth.h"
 
 #define BUF_SIZE 32768
 
@@ -276,10 +277,9 @@ static uint16_t devlink_family(int fd)
 
 int main(int argc, char **argv)
 {
-	int fd, nth_fd = -1, injected = 0, err;
+	int fd, nth_fd, injected, err;
 	char *bus, *dev, *slash;
 	struct result res;
-	const char *nth;
 	uint16_t family;
 	struct req r;
 	ssize_t n;
@@ -328,25 +328,14 @@ int main(int argc, char **argv)
 		bad_usage();
 	}
 
-	nth = getenv("WR_FAIL_NTH");
-	if (nth) {
-		nth_fd = open("/proc/self/fail-nth", O_RDWR | O_CLOEXEC);
-		if (nth_fd < 0 || write(nth_fd, nth, strlen(nth)) < 0) {
-			printf("no fail-nth\n");
-			return 2;
-		}
-	}
+	nth_fd = failnth_arm();
+	if (nth_fd == -2)
+		return 2;
 	n = nl_send(fd, &r);
 	err = errno;
-	if (nth_fd >= 0) {
-		char left[16] = "";
-
-		/* 0 means the failure was injected; disarm it either way. */
-		injected = pread(nth_fd, left, sizeof(left) - 1, 0) > 0 &&
-			   atoi(left) == 0;
-		if (write(nth_fd, "0", 1) < 0)
-			return 2;
-	}
+	injected = failnth_disarm(nth_fd);
+	if (injected < 0)
+		return 2;
 	if (n < 0) {
 		printf("%s%s\n", errname(err), injected ? " injected" : "");
 		return 1;

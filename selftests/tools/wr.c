@@ -14,12 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "failnth.h"
 
 int main(int argc, char **argv)
 {
 	char buf[8192] = { 0 };
-	int fd, err, nth_fd = -1, injected = 0;
-	const char *nth;
+	int fd, err, nth_fd, injected;
 	size_t len;
 	ssize_t n;
 
@@ -40,25 +40,14 @@ int main(int argc, char **argv)
 		printf("%s\n", strerrorname_np(errno));
 		return 1;
 	}
-	nth = getenv("WR_FAIL_NTH");
-	if (nth) {
-		nth_fd = open("/proc/self/fail-nth", O_RDWR);
-		if (nth_fd < 0 || write(nth_fd, nth, strlen(nth)) < 0) {
-			printf("no fail-nth\n");
-			return 2;
-		}
-	}
+	nth_fd = failnth_arm();
+	if (nth_fd == -2)
+		return 2;
 	n = write(fd, buf, len);
 	err = errno;
-	if (nth_fd >= 0) {
-		char left[16] = "";
-
-		/* 0 means the failure was injected; disarm it either way. */
-		injected = pread(nth_fd, left, sizeof(left) - 1, 0) > 0 &&
-			   atoi(left) == 0;
-		if (write(nth_fd, "0", 1) < 0)
-			return 2;
-	}
+	injected = failnth_disarm(nth_fd);
+	if (injected < 0)
+		return 2;
 	if (n < 0) {
 		printf("%s%s\n", strerrorname_np(err), injected ? " injected" : "");
 		return 1;
