@@ -11,7 +11,8 @@
  * of ours except parent->open_lock, a leaf spinlock.
  *
  * Port functions: each mdev's port is flavour pcisf, controller 0, pfnum
- * 0, with the mdev's sfnum, which is also the port index. An sfnum is
+ * 0, with the mdev's sfnum; its port index is the sfnum plus the parent's
+ * ops->port_index_base, so a vendor can keep lower indexes for its own. An sfnum is
  * allocated at create and kept for the mdev's life, so a port keeps its
  * name across mode changes. A port added through devlink gets the type
  * chosen with mdevfw_devl_port_type_set() and a name-based UUID (version
@@ -42,7 +43,8 @@ static struct mdevfw_device *mdevfw_port_mdev(struct devlink_port *dl)
 
 /*
  * Always succeeds. Without an extack it is devlink undoing a port_new
- * whose reply it could not send: say so, as the mdev came and went.
+ * whose reply it could not send (devlink_nl_port_new_doit() in 6.12; a
+ * user's port del always has one): say so, as the mdev came and went.
  */
 static int mdevfw_port_del(struct devlink *devlink, struct devlink_port *dl,
 			   struct netlink_ext_ack *extack)
@@ -73,6 +75,7 @@ static int mdevfw_port_fn_hw_addr_set(struct devlink_port *dl,
 				      struct netlink_ext_ack *extack)
 {
 	struct mdevfw_device *mdev = mdevfw_port_mdev(dl);
+	unsigned int open;
 
 	if (hw_addr_len != ETH_ALEN) {
 		NL_SET_ERR_MSG_MOD(extack, "hw_addr takes 6 bytes");
@@ -82,7 +85,20 @@ static int mdevfw_port_fn_hw_addr_set(struct devlink_port *dl,
 		NL_SET_ERR_MSG_MOD(extack, "hw_addr must be a unicast address");
 		return -EINVAL;
 	}
-	ether_addr_copy(mdev->hw_addr, hw_addr);
+	/*
+	 * Not while the data path is open, as a state change: devlink sets
+	 * hw_addr before state, and a refused state must not leave a new
+	 * hw_addr behind that no notification reports.
+	 */
+	spin_lock(&mdev->parent->open_lock);
+	open = mdev->nr_open;
+	if (!open)
+		ether_addr_copy(mdev->hw_addr, hw_addr);
+	spin_unlock(&mdev->parent->open_lock);
+	if (open) {
+		NL_SET_ERR_MSG_MOD(extack, "the mdev is open; close it first");
+		return -EBUSY;
+	}
 	return 0;
 }
 
@@ -145,7 +161,8 @@ int mdevfw_port_add_locked(struct mdevfw_device *mdev)
 	port->mdev = mdev;
 	devlink_port_attrs_pci_sf_set(&port->dl, 0, 0, mdev->sfnum, false);
 	ret = devl_port_register_with_ops(parent->devlink, &port->dl,
-					  mdev->sfnum, &mdevfw_port_ops);
+					  parent->ops->port_index_base + mdev->sfnum,
+					  &mdevfw_port_ops);
 	if (ret) {
 		kfree(port);
 		return ret;
@@ -165,6 +182,10 @@ void mdevfw_port_del_locked(struct mdevfw_device *mdev)
 	devl_port_unregister(&port->dl);
 	mdev->port = NULL;
 	kfree(port);
+	/* The function's state is its port's: without a port it is active. */
+	spin_lock(&mdev->parent->open_lock);
+	mdev->fn_inactive = false;
+	spin_unlock(&mdev->parent->open_lock);
 }
 
 /**
@@ -199,7 +220,7 @@ static int mdevfw_begin_change(struct mdevfw_parent *parent,
 	if (!open)
 		return 0;
 	NL_SET_ERR_MSG_FMT_MOD(extack,
-			       "%u open file(s) of mdevs on this parent; close them first",
+			       "mdevs of this parent are open (%u); close them first",
 			       open);
 	return -EBUSY;
 }
@@ -272,15 +293,18 @@ int mdevfw_devl_eswitch_mode_set(struct mdevfw_parent *parent, u16 mode,
 EXPORT_SYMBOL_MDEVFW(mdevfw_devl_eswitch_mode_set);
 
 /* The name-based UUID of a port-made mdev. */
-static void mdevfw_port_uuid(struct mdevfw_parent *parent, u16 pfnum,
-			     u32 sfnum, guid_t *guid)
+static int mdevfw_port_uuid(struct mdevfw_parent *parent, u16 pfnum,
+			    u32 sfnum, guid_t *guid)
 {
 	struct device *dev = devlink_to_dev(parent->devlink);
-	char name[96];
+	char name[128];
 
-	snprintf(name, sizeof(name), "%s/%s/pf%usf%u", dev_bus_name(dev),
-		 dev_name(dev), pfnum, sfnum);
+	/* A name cut short would not be unique. */
+	if (snprintf(name, sizeof(name), "%s/%s/pf%usf%u", dev_bus_name(dev),
+		     dev_name(dev), pfnum, sfnum) >= sizeof(name))
+		return -ENAMETOOLONG;
 	mdevfw_uuid_v5(&mdevfw_port_ns, name, guid);
+	return 0;
 }
 
 /**
@@ -335,7 +359,7 @@ int mdevfw_devl_port_new(struct mdevfw_parent *parent,
 		return -EINVAL;
 	}
 	if (attrs->port_index_valid) {
-		NL_SET_ERR_MSG_MOD(extack, "the port index is the sfnum; leave it out");
+		NL_SET_ERR_MSG_MOD(extack, "the port index is chosen by the driver; leave it out");
 		return -EINVAL;
 	}
 	type = parent->port_type;
@@ -365,20 +389,29 @@ int mdevfw_devl_port_new(struct mdevfw_parent *parent,
 	if (sfnum < 0)
 		return sfnum;
 
-	mdevfw_port_uuid(parent, attrs->pfnum, sfnum, &uuid);
+	ret = mdevfw_port_uuid(parent, attrs->pfnum, sfnum, &uuid);
+	if (ret) {
+		ida_free(&parent->sfnums, sfnum);
+		NL_SET_ERR_MSG_MOD(extack, "the device's name is too long for a UUID");
+		return ret;
+	}
 	ret = mdevfw_device_create_sfnum_locked(parent, type, &uuid, sfnum,
 						&mdev);
 	if (ret == -EEXIST)
 		NL_SET_ERR_MSG_FMT_MOD(extack, "UUID %pUl (or its alias) is taken",
 				       &uuid);
 	else if (ret == -EUSERS)
-		NL_SET_ERR_MSG_FMT_MOD(extack, "no instances of %s-%s left",
+		NL_SET_ERR_MSG_FMT_MOD(extack, "no instances of %.24s-%.24s left",
 				       parent->ops->driver->driver.name,
 				       type->info->sysfs_name);
 	else if (ret)
 		NL_SET_ERR_MSG_FMT_MOD(extack, "cannot create the mdev: %d", ret);
 	if (ret)
 		return ret;
+	if (WARN_ON(!mdev->port)) {
+		mdevfw_device_remove_locked(mdev);
+		return -EINVAL;
+	}
 	*port = &mdev->port->dl;
 	return 0;
 }

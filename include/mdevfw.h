@@ -91,10 +91,13 @@ struct mdevfw_driver {
  * @alias_len: hex digits of each mdev's alias, 0 for none, at most
  *	%MDEVFW_ALIAS_MAX; fewer than 8 make collisions (and so -EEXIST
  *	from create) likely
+ * @port_index_base: with devlink, the devlink port index of the mdev with
+ *	sfnum N is this plus N; indexes below it are the vendor's own
  */
 struct mdevfw_parent_ops {
 	struct mdevfw_driver *driver;
 	unsigned int alias_len;
+	unsigned int port_index_base;
 };
 
 /**

@@ -354,7 +354,12 @@ static ssize_t remove_store(struct device *dev, struct device_attribute *attr,
 	get_device(dev);
 	mdevfw_active_release();
 	kn = sysfs_break_active_protection(&dev->kobj, &attr->attr);
-	WARN_ON_ONCE(!kn);
+	if (WARN_ON_ONCE(!kn)) {
+		/* Never block holding our active reference. */
+		put_device(dev);
+		mdevfw_parent_put(parent);
+		return -ENODEV;
+	}
 
 	ret = mdevfw_lock_live(parent);
 	if (!ret) {
@@ -367,8 +372,7 @@ static ssize_t remove_store(struct device *dev, struct device_attribute *attr,
 		}
 		mdevfw_unlock(parent);
 	}
-	if (kn)
-		sysfs_unbreak_active_protection(kn);
+	sysfs_unbreak_active_protection(kn);
 	if (ret)
 		dev_err_ratelimited(parent->dev, "mdevfw: remove %pUl: it is already gone\n",
 				    &mdev->uuid);

@@ -180,20 +180,26 @@ struct msample_port *msample_port_create(struct mdevfw_device *mdev)
 }
 
 /*
- * Revokes a port: no new opens, open ttys hung up now, and with that the
- * mdev's open count ended; the memory goes at the last close.
+ * Revokes a port: no new opens, the mdev's open count ended, open ttys
+ * hung up now; the memory goes at the last close.
  */
 void msample_port_destroy(struct msample_port *port)
 {
 	spin_lock(&msample_ports_lock);
 	idr_remove(&msample_ports, port->index);
 	spin_unlock(&msample_ports_lock);
+	/*
+	 * End the mdev's open count here, under port.mutex, rather than
+	 * trust the hangup to reach our shutdown: from now on shutdown never
+	 * touches the mdev, whatever the tty layer does.
+	 */
 	mutex_lock(&port->port.mutex);
 	port->mdev = NULL;
+	if (port->opened)
+		mdevfw_device_close(port->opened);
+	port->opened = NULL;
 	mutex_unlock(&port->port.mutex);
 	tty_port_tty_vhangup(&port->port);
-	/* A tty that was opened is hung up, and its shutdown has run. */
-	WARN_ON(READ_ONCE(port->opened));
 	tty_unregister_device(msample_tty_driver, port->index);
 	tty_port_put(&port->port);
 }
