@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib/guest.sh"
 
 ktap_print_header
-ktap_set_plan 48
+ktap_set_plan 50
 mdevfw_load sample || ktap_exit_fail_msg "cannot load the modules"
 hups=0
 trap 'hups=$((hups + 1))' HUP
@@ -106,16 +106,22 @@ exec 3<>/dev/$tty5
 check "open: state inactive refused" "$(run devlink port function set $D/5 state inactive)" \
 	"1|Error: mdevfw: the mdev is open; close it first.
 kernel answers: Device or resource busy"
+check "open: hw_addr refused too, so hw_addr+state never half-applies" \
+	"$(run devlink port function set $D/5 hw_addr 00:11:22:33:44:66 state inactive) $(fn $D/5)" \
+	"1|Error: mdevfw: the mdev is open; close it first.
+kernel answers: Device or resource busy 00:11:22:33:44:55 active attached"
 
 # A mode change is refused while anything is open.
 check "open: mode change refused" "$(run devlink dev eswitch set $D mode legacy)" \
-	"1|Error: mdevfw: 1 open file(s) of mdevs on this parent; close them first.
+	"1|Error: mdevfw: mdevs of this parent are open (1); close them first.
 kernel answers: Device or resource busy"
 check "refused: still switchdev, ports kept" "$(devlink dev eswitch show $D) $(ports | jq length)" \
 	"$D: mode switchdev 5"
 exec 3>&-
+devlink port function set $D/5 state inactive
 check_cmd "closed: back to legacy" devlink dev eswitch set $D mode legacy
 check "legacy: ports gone, mdevs kept" "$(ports) $(nmdevs)" "[] 5"
+check "legacy: no port, so no inactive function: it opens" "$(wr /dev/$tty5 x)" OK
 check_cmd "switchdev again" devlink dev eswitch set $D mode switchdev
 check "ports back with the same numbers and hw_addr" "$(ports | jq -c .) $(fn $D/5)" \
 	'["msample/msample0/0","msample/msample0/1","msample/msample0/2","msample/msample0/3","msample/msample0/5"] 00:11:22:33:44:55 active attached'
