@@ -43,7 +43,7 @@ fatal() { record FAIL "$1"; finish; }
 
 step "packages"
 pkgs=(linux-source-6.12 build-essential flex bison bc libelf-dev libssl-dev xz-utils
-      cpio perl jq kmod iproute2 mdevctl udev sparse qemu-system-x86 busybox-static dkms)
+      cpio perl jq python3 kmod iproute2 mdevctl udev sparse qemu-system-x86 busybox-static dkms)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")

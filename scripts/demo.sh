@@ -7,11 +7,12 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 if ! command -v mdevctl >/dev/null || ! command -v devlink >/dev/null ||
+   ! command -v python3 >/dev/null ||
    [ ! -f /usr/src/linux-source-6.12.tar.xz ]; then
 	echo "demo: installing Debian packages (once)"
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -qq && apt-get install -y -qq linux-source-6.12 build-essential flex \
-		bison bc libelf-dev libssl-dev xz-utils kmod iproute2 mdevctl udev >/dev/null
+		bison bc libelf-dev libssl-dev xz-utils kmod iproute2 mdevctl udev python3 >/dev/null
 fi
 scripts/kernel.sh uml-debug | tail -1 >/dev/null
 scripts/build-modules.sh uml-debug >/dev/null
