@@ -71,7 +71,7 @@ static void mdevfw_parent_release(struct kref *kref)
 		container_of(kref, struct mdevfw_parent, ref);
 
 	/* Unpublish emptied it; anything left is a leak of ours. */
-	WARN_ON(parent->nr_mdevs || parent->pool_used || parent->nr_open ||
+	WARN_ON(parent->pool_used || parent->nr_open ||
 		!list_empty(&parent->mdevs) || !list_empty(&parent->types));
 	complete(&parent->released);
 }
@@ -333,15 +333,3 @@ unsigned int mdevfw_parent_pool_size(struct mdevfw_parent *parent)
 	return READ_ONCE(parent->pool_size);
 }
 EXPORT_SYMBOL_MDEVFW(mdevfw_parent_pool_size);
-
-/**
- * mdevfw_parent_nr_mdevs() - how many mdevs the parent has
- * @parent: the parent
- *
- * Return: the count; a snapshot unless the lifecycle lock is held.
- */
-unsigned int mdevfw_parent_nr_mdevs(struct mdevfw_parent *parent)
-{
-	return READ_ONCE(parent->nr_mdevs);
-}
-EXPORT_SYMBOL_MDEVFW(mdevfw_parent_nr_mdevs);

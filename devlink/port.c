@@ -292,6 +292,13 @@ int mdevfw_devl_eswitch_mode_set(struct mdevfw_parent *parent, u16 mode,
 }
 EXPORT_SYMBOL_MDEVFW(mdevfw_devl_eswitch_mode_set);
 
+/* The type port add creates: the chosen one, or the parent's first. */
+static struct mdevfw_type *mdevfw_port_type(struct mdevfw_parent *parent)
+{
+	return parent->port_type ?:
+	       list_first_entry_or_null(&parent->types, struct mdevfw_type, node);
+}
+
 /* The name-based UUID of a port-made mdev. */
 static int mdevfw_port_uuid(struct mdevfw_parent *parent, u16 pfnum,
 			    u32 sfnum, guid_t *guid)
@@ -362,10 +369,7 @@ int mdevfw_devl_port_new(struct mdevfw_parent *parent,
 		NL_SET_ERR_MSG_MOD(extack, "the port index is chosen by the driver; leave it out");
 		return -EINVAL;
 	}
-	type = parent->port_type;
-	if (!type)
-		type = list_first_entry_or_null(&parent->types, struct mdevfw_type,
-						node);
+	type = mdevfw_port_type(parent);
 	if (!type) {
 		NL_SET_ERR_MSG_MOD(extack, "the parent has no mdev types");
 		return -EOPNOTSUPP;
@@ -434,10 +438,7 @@ int mdevfw_devl_port_type_get(struct mdevfw_parent *parent, char *name,
 	struct mdevfw_type *type;
 
 	mdevfw_assert_locked(parent);
-	type = parent->port_type;
-	if (!type)
-		type = list_first_entry_or_null(&parent->types, struct mdevfw_type,
-						node);
+	type = mdevfw_port_type(parent);
 	if (type)
 		snprintf(name, size, "%s-%s", parent->ops->driver->driver.name,
 			 type->info->sysfs_name);

@@ -125,7 +125,6 @@ struct mdevfw_parent {
 	struct list_head mdevs;
 	unsigned int pool_size;
 	unsigned int pool_used;
-	unsigned int nr_mdevs;
 	u32 id;
 	bool registered;
 	bool dead;
@@ -227,7 +226,6 @@ void mdevfw_parent_unregister(struct mdevfw_parent *parent);
 int mdevfw_parent_set_pool_locked(struct mdevfw_parent *parent,
 				  unsigned int pool_size);
 unsigned int mdevfw_parent_pool_size(struct mdevfw_parent *parent);
-unsigned int mdevfw_parent_nr_mdevs(struct mdevfw_parent *parent);
 
 /* The lifecycle lock */
 void mdevfw_lock(struct mdevfw_parent *parent);
@@ -241,7 +239,6 @@ struct mdevfw_type *mdevfw_type_add_locked(struct mdevfw_parent *parent,
 int mdevfw_type_remove_locked(struct mdevfw_type *type);
 const struct mdevfw_type_info *mdevfw_type_info(struct mdevfw_type *type);
 void *mdevfw_type_priv(struct mdevfw_type *type);
-const char *mdevfw_type_name(struct mdevfw_type *type);
 unsigned int mdevfw_type_available(struct mdevfw_type *type);
 
 /* Mediated devices */
@@ -249,8 +246,6 @@ int mdevfw_device_create_locked(struct mdevfw_parent *parent,
 				struct mdevfw_type *type, const guid_t *uuid,
 				struct mdevfw_device **out);
 void mdevfw_device_remove_locked(struct mdevfw_device *mdev);
-struct mdevfw_device *mdevfw_device_find_locked(struct mdevfw_parent *parent,
-						const guid_t *uuid);
 
 /* The data path */
 int mdevfw_device_open(struct mdevfw_device *mdev);

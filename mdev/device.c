@@ -37,10 +37,8 @@ static void mdevfw_account(struct mdevfw_device *mdev, int sign)
 
 	WRITE_ONCE(parent->pool_used, parent->pool_used + sign * cost);
 	WRITE_ONCE(type->used, type->used + sign);
-	WRITE_ONCE(parent->nr_mdevs, parent->nr_mdevs + sign);
-	/* Balance: nothing goes below zero, nothing exceeds the pool. */
-	WARN_ON((int)parent->pool_used < 0 || (int)type->used < 0 ||
-		(int)parent->nr_mdevs < 0);
+	/* Balance: nothing goes below zero. */
+	WARN_ON((int)parent->pool_used < 0 || (int)type->used < 0);
 }
 
 /*
@@ -294,28 +292,6 @@ void mdevfw_devices_remove_all_locked(struct mdevfw_parent *parent)
 	list_for_each_entry_safe_reverse(mdev, tmp, &parent->mdevs, node)
 		mdevfw_device_remove_locked(mdev);
 }
-
-/**
- * mdevfw_device_find_locked() - find a parent's mdev by UUID
- * @parent: the parent
- * @uuid: the UUID
- *
- * Context: the parent's lifecycle lock is held; the result is valid until
- * it is dropped.
- * Return: the mdev, or NULL.
- */
-struct mdevfw_device *mdevfw_device_find_locked(struct mdevfw_parent *parent,
-						const guid_t *uuid)
-{
-	struct mdevfw_device *mdev;
-
-	mdevfw_assert_locked(parent);
-	list_for_each_entry(mdev, &parent->mdevs, node)
-		if (guid_equal(&mdev->uuid, uuid))
-			return mdev;
-	return NULL;
-}
-EXPORT_SYMBOL_MDEVFW(mdevfw_device_find_locked);
 
 /*
  * "remove": lets go of its file's active reference before it blocks on

@@ -211,11 +211,8 @@ static ssize_t create_store(struct mdevfw_type *type, struct attribute *attr,
 	 */
 	ret = mdevfw_lock_live(parent);
 	if (!ret) {
-		if (type->removed)
-			ret = -ENODEV;
-		else
-			ret = mdevfw_device_create_locked(parent, type, &uuid,
-							  NULL);
+		/* -ENODEV if the type was removed meanwhile. */
+		ret = mdevfw_device_create_locked(parent, type, &uuid, NULL);
 		mdevfw_unlock(parent);
 	} else {
 		dev_err_ratelimited(parent->dev, "mdevfw: %s: create %pUl: the parent is going away\n",
@@ -421,15 +418,3 @@ void *mdevfw_type_priv(struct mdevfw_type *type)
 	return type->priv;
 }
 EXPORT_SYMBOL_MDEVFW(mdevfw_type_priv);
-
-/**
- * mdevfw_type_name() - a type's directory name, "<driver>-<sysfs_name>"
- * @type: the type
- *
- * Return: the name, or NULL before the parent registers.
- */
-const char *mdevfw_type_name(struct mdevfw_type *type)
-{
-	return kobject_name(&type->kobj);
-}
-EXPORT_SYMBOL_MDEVFW(mdevfw_type_name);
