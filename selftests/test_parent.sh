@@ -4,7 +4,7 @@
 # The framework with a parent that has no devlink (its own mutex is the
 # lifecycle lock): types added and removed at runtime, per-type limits, an
 # available callback, a failing probe that leaves nothing behind, and
-# unregister with live mdevs. The parent is /sys/devices/mdevfw_tp0.
+# unregister with live mdevs. The parent is the platform device mdevfw_tp0.
 . "$(dirname "$0")/lib/guest.sh"
 
 ktap_print_header
@@ -13,7 +13,7 @@ mdevfw_load || ktap_exit_fail_msg "cannot load mdevfw"
 insmod "$MDEVFW_MODDIR/selftests/test-parent/mdevfw_testparent.ko" ||
 	ktap_exit_fail_msg "cannot load the test parent"
 P=mdevfw_tp0
-TYPES=/sys/devices/$P/types
+TYPES=$SYS_MDEV_BUS/$P/types
 PARAMS=/sys/module/mdevfw_testparent/parameters
 types() { ls $SYS_MDEV_BUS/$P/mdev_supported_types | tr '\n' ' '; }
 
@@ -38,7 +38,7 @@ U=$(new_uuid)
 echo -5 >$PARAMS/probe_err
 check "probe failure returns its errno" "$(wr $B/create "$U")" EIO
 check "nothing left after a failed probe" \
-	"$(ls $SYS_MDEVS | grep -c "$U") $(ls /sys/devices/$P | grep -c "$U")" "0 0"
+	"$(ls $SYS_MDEVS | grep -c "$U") $(ls $SYS_MDEV_BUS/$P/ | grep -c "$U")" "0 0"
 echo 0 >$PARAMS/probe_err
 check "the UUID is free after a failed probe" "$(wr $B/create "$U")" OK
 
