@@ -44,10 +44,14 @@ struct msample {
  * One serial port of an mdev: a tty with a loopback. @mdev is cleared,
  * under port.mutex, when the port is revoked; @opened is the mdev whose
  * open count the port's first open took, until its shutdown.
+ * @index_refs, under msample_ports_lock, counts what holds @index: the
+ * registered tty device until the revoke, and an installed tty until its
+ * last close.
  */
 struct msample_port {
 	struct tty_port port;
 	unsigned int index;
+	unsigned int index_refs;
 	bool loopback;
 	struct mdevfw_device *mdev;
 	struct mdevfw_device *opened;
