@@ -8,7 +8,8 @@
  * parent's lifecycle lock: devlink takes it before any callback, and
  * sysfs create and remove take it the same way (Documentation/devlink.rst
  * has the sequence of each entry point). Nothing here takes another lock
- * of ours except parent->open_lock, a leaf spinlock.
+ * of ours except parent->open_lock, a leaf spinlock, IRQ-safe: these run
+ * in process context, so they take it with spin_lock_irq().
  *
  * Port functions: each mdev's port is flavour pcisf, controller 0, pfnum
  * 0, with the mdev's sfnum; its port index is the sfnum plus the parent's
@@ -90,11 +91,11 @@ static int mdevfw_port_fn_hw_addr_set(struct devlink_port *dl,
 	 * hw_addr before state, and a refused state must not leave a new
 	 * hw_addr behind that no notification reports.
 	 */
-	spin_lock(&mdev->parent->open_lock);
+	spin_lock_irq(&mdev->parent->open_lock);
 	open = mdev->nr_open;
 	if (!open)
 		ether_addr_copy(mdev->hw_addr, hw_addr);
-	spin_unlock(&mdev->parent->open_lock);
+	spin_unlock_irq(&mdev->parent->open_lock);
 	if (open) {
 		NL_SET_ERR_MSG_MOD(extack, "the mdev is open; close it first");
 		return -EBUSY;
@@ -126,12 +127,12 @@ static int mdevfw_port_fn_state_set(struct devlink_port *dl,
 	bool inactive = state == DEVLINK_PORT_FN_STATE_INACTIVE;
 	int ret = 0;
 
-	spin_lock(&parent->open_lock);
+	spin_lock_irq(&parent->open_lock);
 	if (inactive && mdev->nr_open)
 		ret = -EBUSY;
 	else
 		mdev->fn_inactive = inactive;
-	spin_unlock(&parent->open_lock);
+	spin_unlock_irq(&parent->open_lock);
 	if (ret)
 		NL_SET_ERR_MSG_MOD(extack, "the mdev is open; close it first");
 	return ret;
@@ -183,9 +184,9 @@ void mdevfw_port_del_locked(struct mdevfw_device *mdev)
 	mdev->port = NULL;
 	kfree(port);
 	/* The function's state is its port's: without a port it is active. */
-	spin_lock(&mdev->parent->open_lock);
+	spin_lock_irq(&mdev->parent->open_lock);
 	mdev->fn_inactive = false;
-	spin_unlock(&mdev->parent->open_lock);
+	spin_unlock_irq(&mdev->parent->open_lock);
 }
 
 /**
@@ -212,11 +213,11 @@ static int mdevfw_begin_change(struct mdevfw_parent *parent,
 {
 	unsigned int open;
 
-	spin_lock(&parent->open_lock);
+	spin_lock_irq(&parent->open_lock);
 	open = parent->nr_open;
 	if (!open)
 		parent->changing = true;
-	spin_unlock(&parent->open_lock);
+	spin_unlock_irq(&parent->open_lock);
 	if (!open)
 		return 0;
 	NL_SET_ERR_MSG_FMT_MOD(extack,
@@ -227,10 +228,10 @@ static int mdevfw_begin_change(struct mdevfw_parent *parent,
 
 static void mdevfw_end_change(struct mdevfw_parent *parent)
 {
-	spin_lock(&parent->open_lock);
+	spin_lock_irq(&parent->open_lock);
 	WARN_ON(!parent->changing || parent->nr_open);
 	parent->changing = false;
-	spin_unlock(&parent->open_lock);
+	spin_unlock_irq(&parent->open_lock);
 }
 
 /**

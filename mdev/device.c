@@ -63,18 +63,21 @@ static void mdevfw_device_unbind(struct mdevfw_device *mdev)
  * mdevfw_device_close() when that ends (the port's shutdown, or the
  * revoke in the driver's remove). While anything is open the eswitch mode
  * cannot change; while it changes, or while the port function is
- * inactive, the open is refused. It takes only a spinlock.
+ * inactive, the open is refused. It takes only parent->open_lock, an
+ * IRQ-safe leaf spinlock, so it may be called in any context, hard
+ * interrupts and IRQ-safe locks (a UART's port lock) included.
  *
- * Context: between the driver's probe and the end of its remove.
+ * Context: any, between the driver's probe and the end of its remove.
  * Return: 0; -EBUSY while the eswitch mode changes; -ENODEV while the
  * mdev's port function is inactive.
  */
 int mdevfw_device_open(struct mdevfw_device *mdev)
 {
 	struct mdevfw_parent *parent = mdev->parent;
+	unsigned long flags;
 	int ret = 0;
 
-	spin_lock(&parent->open_lock);
+	spin_lock_irqsave(&parent->open_lock, flags);
 	if (parent->changing) {
 		ret = -EBUSY;
 	} else if (mdev->fn_inactive) {
@@ -83,7 +86,7 @@ int mdevfw_device_open(struct mdevfw_device *mdev)
 		mdev->nr_open++;
 		parent->nr_open++;
 	}
-	spin_unlock(&parent->open_lock);
+	spin_unlock_irqrestore(&parent->open_lock, flags);
 	return ret;
 }
 EXPORT_SYMBOL_MDEVFW(mdevfw_device_open);
@@ -91,17 +94,20 @@ EXPORT_SYMBOL_MDEVFW(mdevfw_device_open);
 /**
  * mdevfw_device_close() - undo one successful mdevfw_device_open()
  * @mdev: the mdev
+ *
+ * Context: any, as mdevfw_device_open().
  */
 void mdevfw_device_close(struct mdevfw_device *mdev)
 {
 	struct mdevfw_parent *parent = mdev->parent;
+	unsigned long flags;
 
-	spin_lock(&parent->open_lock);
+	spin_lock_irqsave(&parent->open_lock, flags);
 	if (!WARN_ON(!mdev->nr_open || !parent->nr_open)) {
 		mdev->nr_open--;
 		parent->nr_open--;
 	}
-	spin_unlock(&parent->open_lock);
+	spin_unlock_irqrestore(&parent->open_lock, flags);
 }
 EXPORT_SYMBOL_MDEVFW(mdevfw_device_close);
 
