@@ -23,9 +23,21 @@
 #include <net/devlink.h>
 #include "core.h"
 
-/* Every registered parent. Its mutex is a leaf: nothing is taken under it. */
+/*
+ * Every registered parent. Its mutex is a leaf: nothing is taken under it.
+ * Every change of the registry holds it, and so does the scan that reads
+ * other parents' fields: a parent erased under it cannot be freed while
+ * the scan looks at it.
+ */
 static DEFINE_XARRAY_ALLOC(mdevfw_parents);
 static DEFINE_MUTEX(mdevfw_parents_lock);
+
+static void mdevfw_parents_erase(struct mdevfw_parent *parent)
+{
+	mutex_lock(&mdevfw_parents_lock);
+	xa_erase(&mdevfw_parents, parent->id);
+	mutex_unlock(&mdevfw_parents_lock);
+}
 
 /* For the benchmarks: unregister with an expedited SRCU grace period. */
 static bool expedited_gp;
@@ -191,7 +203,7 @@ err_kset:
 	kset_unregister(parent->types_kset);
 	parent->types_kset = NULL;
 err_xa:
-	xa_erase(&mdevfw_parents, parent->id);
+	mdevfw_parents_erase(parent);
 err_types:
 	mdevfw_types_remove_all_locked(parent);
 	parent->dead = true;
@@ -244,7 +256,7 @@ void mdevfw_parent_unpublish_locked(struct mdevfw_parent *parent)
 	kset_unregister(parent->types_kset);
 	parent->types_kset = NULL;
 	class_compat_remove_link(mdevfw_class_compat, parent->dev, NULL);
-	xa_erase(&mdevfw_parents, parent->id);
+	mdevfw_parents_erase(parent);
 	mdevfw_parent_uevent(parent, "MDEV_STATE=unregistered");
 #ifdef MDEVFW_NAIVE_ORDER
 	/*
