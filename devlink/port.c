@@ -407,7 +407,7 @@ int mdevfw_devl_port_new(struct mdevfw_parent *parent,
 				       &uuid);
 	else if (ret == -EUSERS)
 		NL_SET_ERR_MSG_FMT_MOD(extack, "no instances of %.24s-%.24s left",
-				       parent->ops->driver->driver.name,
+				       mdevfw_type_prefix(parent),
 				       type->info->sysfs_name);
 	else if (ret)
 		NL_SET_ERR_MSG_FMT_MOD(extack, "cannot create the mdev: %d", ret);
@@ -441,7 +441,7 @@ int mdevfw_devl_port_type_get(struct mdevfw_parent *parent, char *name,
 	mdevfw_assert_locked(parent);
 	type = mdevfw_port_type(parent);
 	if (type)
-		snprintf(name, size, "%s-%s", parent->ops->driver->driver.name,
+		snprintf(name, size, "%s-%s", mdevfw_type_prefix(parent),
 			 type->info->sysfs_name);
 	else
 		strscpy(name, "", size);
@@ -463,7 +463,7 @@ EXPORT_SYMBOL_MDEVFW(mdevfw_devl_port_type_get);
 int mdevfw_devl_port_type_set(struct mdevfw_parent *parent, const char *name,
 			      struct netlink_ext_ack *extack)
 {
-	const char *drv = parent->ops->driver->driver.name;
+	const char *drv = mdevfw_type_prefix(parent);
 	size_t len = strlen(drv);
 	struct mdevfw_type *type;
 
