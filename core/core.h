@@ -122,6 +122,7 @@ void mdevfw_devices_remove_all_locked(struct mdevfw_parent *parent);
 extern const struct attribute_group *mdevfw_device_groups[];
 
 /* devlink/port.c */
+int mdevfw_sfnum_max(struct mdevfw_parent *parent);
 int mdevfw_port_add_locked(struct mdevfw_device *mdev);
 void mdevfw_port_del_locked(struct mdevfw_device *mdev);
 

@@ -93,7 +93,9 @@ struct mdevfw_driver {
  *	%MDEVFW_ALIAS_MAX; fewer than 8 make collisions (and so -EEXIST
  *	from create) likely
  * @port_index_base: with devlink, the devlink port index of the mdev with
- *	sfnum N is this plus N; indexes below it are the vendor's own
+ *	sfnum N is this plus N; indexes below it are the vendor's own. sfnums
+ *	go from 0 to the smaller of INT_MAX and U32_MAX - @port_index_base,
+ *	so the index never wraps; creates beyond fail with -ENOSPC
  */
 struct mdevfw_parent_ops {
 	struct mdevfw_driver *driver;

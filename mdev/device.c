@@ -126,7 +126,10 @@ EXPORT_SYMBOL_MDEVFW(mdevfw_device_close);
  *
  * Return: 0; -ENODEV once the parent is unpublished; -EUSERS when no
  * instance is left; -EEXIST when any parent has an mdev with @uuid or the
- * same alias; the probe's error; -ENOMEM. Nothing is left on failure.
+ * same alias; -ENOSPC when a devlink parent has no sfnum left (see
+ * struct mdevfw_parent_ops); -EADDRINUSE when its devlink port's index is
+ * taken by another port; the probe's error; -ENOMEM. Nothing is left on
+ * failure.
  */
 int mdevfw_device_create_locked(struct mdevfw_parent *parent,
 				struct mdevfw_type *type, const guid_t *uuid,
@@ -162,7 +165,12 @@ int mdevfw_device_create_sfnum_locked(struct mdevfw_parent *parent,
 		goto err_sfnum;
 	}
 	if (parent->devlink && sfnum < 0) {
-		sfnum = ida_alloc(&parent->sfnums, GFP_KERNEL);
+		sfnum = ida_alloc_max(&parent->sfnums, mdevfw_sfnum_max(parent),
+				      GFP_KERNEL);
+		if (sfnum == -ENOSPC)
+			mdevfw_parent_err(parent, "create %pUl: no sfnum left: at most %d with port index base %u\n",
+					  uuid, mdevfw_sfnum_max(parent),
+					  parent->ops->port_index_base);
 		if (sfnum < 0)
 			return sfnum;
 	}

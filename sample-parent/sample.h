@@ -33,9 +33,13 @@ static inline struct msample_bus_dev *to_msample_bus_dev(struct device *dev)
 	return container_of(dev, struct msample_bus_dev, dev);
 }
 
-/* The devlink instance's private data: one parent. */
+/*
+ * The devlink instance's private data: one parent, and its ops, which
+ * must outlive it (the port_index_base parameter goes in them).
+ */
 struct msample {
 	struct mdevfw_parent parent;
+	struct mdevfw_parent_ops ops;
 	struct devlink *devlink;
 	struct msample_bus_dev *bdev;
 };
