@@ -43,15 +43,32 @@ static void mdevfw_account(struct mdevfw_device *mdev, int sign)
 
 /*
  * Unbinds the vendor driver, whose remove revokes every open file: the
- * data path's count must be zero after it.
+ * data path's count must be zero after it. If it is not, that is the
+ * vendor's bug, which the framework survives: say so, and count those
+ * opens as closed, or the parent's count would refuse every eswitch mode
+ * change from now on. Not a WARN, which would point at us and, with
+ * panic_on_warn, take the machine down for a leak we repaired.
  */
 static void mdevfw_device_unbind(struct mdevfw_device *mdev)
 {
+	struct mdevfw_parent *parent = mdev->parent;
+	unsigned int left;
+
 	/* Removing the device's files waits for their handlers. */
 	mdevfw_active_drain();
 	device_release_driver(&mdev->dev);
-	WARN(READ_ONCE(mdev->nr_open), "mdevfw: %s: remove left %u open\n",
-	     dev_name(&mdev->dev), READ_ONCE(mdev->nr_open));
+
+	spin_lock_irq(&parent->open_lock);
+	left = mdev->nr_open;
+	/* The parent's count includes the mdev's: ours to keep right. */
+	if (!WARN_ON(parent->nr_open < left))
+		parent->nr_open -= left;
+	mdev->nr_open = 0;
+	spin_unlock_irq(&parent->open_lock);
+	if (left)
+		dev_err(parent->dev, "mdevfw: %s: remove of %s left %u open; counted as closed\n",
+			dev_name(&mdev->dev), parent->ops->driver->driver.name,
+			left);
 }
 
 /**
