@@ -7,6 +7,7 @@
  * mdevfw_device_create_locked(), so every create takes the same steps
  * under the lifecycle lock, and every failure undoes all of them.
  */
+#include <linux/overflow.h>
 #include <linux/ratelimit.h>
 #include <linux/slab.h>
 #include "../core/core.h"
@@ -29,16 +30,31 @@ static void mdevfw_device_unlink(struct mdevfw_device *mdev)
 	sysfs_remove_link(&mdev->dev.kobj, "mdev_type");
 }
 
-static void mdevfw_account(struct mdevfw_device *mdev, int sign)
+/*
+ * Counts @mdev in (@add) or out of its parent's pool and its type. The
+ * counts are unsigned and a pool may exceed INT_MAX: check before the
+ * arithmetic that nothing wraps, rather than look for a sign after it.
+ */
+static void mdevfw_account(struct mdevfw_device *mdev, bool add)
 {
 	struct mdevfw_parent *parent = mdev->parent;
 	struct mdevfw_type *type = mdev->type;
 	unsigned int cost = type->info->pool_cost;
+	unsigned int used;
 
-	WRITE_ONCE(parent->pool_used, parent->pool_used + sign * cost);
-	WRITE_ONCE(type->used, type->used + sign);
+	if (add) {
+		/* Create checked the room, unless an available() lied. */
+		if (WARN_ON(check_add_overflow(parent->pool_used, cost, &used)))
+			used = UINT_MAX;
+		WRITE_ONCE(parent->pool_used, used);
+		WRITE_ONCE(type->used, type->used + 1);
+		return;
+	}
 	/* Balance: nothing goes below zero. */
-	WARN_ON((int)parent->pool_used < 0 || (int)type->used < 0);
+	if (WARN_ON(parent->pool_used < cost || !type->used))
+		return;
+	WRITE_ONCE(parent->pool_used, parent->pool_used - cost);
+	WRITE_ONCE(type->used, type->used - 1);
 }
 
 /*
@@ -241,12 +257,12 @@ int mdevfw_device_create_sfnum_locked(struct mdevfw_parent *parent,
 	if (ret)
 		goto err_unlink;
 
-	mdevfw_account(mdev, 1);
+	mdevfw_account(mdev, true);
 	ret = device_driver_attach(&parent->ops->driver->driver, &mdev->dev);
 	if (ret) {
 		mdevfw_parent_err(parent, "create %pUl: %s probe failed: %d\n",
 				  uuid, parent->ops->driver->driver.name, ret);
-		mdevfw_account(mdev, -1);
+		mdevfw_account(mdev, false);
 		goto err_unlink;
 	}
 	if (parent->eswitch_mode == DEVLINK_ESWITCH_MODE_SWITCHDEV) {
@@ -255,7 +271,7 @@ int mdevfw_device_create_sfnum_locked(struct mdevfw_parent *parent,
 			mdevfw_parent_err(parent, "create %pUl: no devlink port: %d\n",
 					  uuid, ret);
 			mdevfw_device_unbind(mdev);
-			mdevfw_account(mdev, -1);
+			mdevfw_account(mdev, false);
 			goto err_unlink;
 		}
 	}
@@ -306,7 +322,7 @@ void mdevfw_device_remove_locked(struct mdevfw_device *mdev)
 	mdevfw_device_unbind(mdev);
 	mdevfw_device_unlink(mdev);
 	device_del(&mdev->dev);
-	mdevfw_account(mdev, -1);
+	mdevfw_account(mdev, false);
 	if (mdev->sfnum >= 0)
 		ida_free(&parent->sfnums, mdev->sfnum);
 	/* Only now may another parent take the UUID and the sysfs name. */
