@@ -77,6 +77,17 @@ static inline void mdevfw_active_drain(void)
 	rwsem_release(&mdevfw_active_map, _RET_IP_);
 }
 
+/*
+ * Type directories are named "<prefix>-<sysfs_name>", the prefix being
+ * the name of the parent device's driver, as upstream mdev names them
+ * (dev_driver_string(): the bus or class name for a device without one).
+ * mdevctl and libvirt persist these names.
+ */
+static inline const char *mdevfw_type_prefix(struct mdevfw_parent *parent)
+{
+	return dev_driver_string(parent->dev);
+}
+
 /* core/parent.c */
 struct mdevfw_parent *mdevfw_type_get_parent(struct mdevfw_type *type);
 void mdevfw_parent_put(struct mdevfw_parent *parent);
@@ -111,6 +122,7 @@ void mdevfw_devices_remove_all_locked(struct mdevfw_parent *parent);
 extern const struct attribute_group *mdevfw_device_groups[];
 
 /* devlink/port.c */
+int mdevfw_sfnum_max(struct mdevfw_parent *parent);
 int mdevfw_port_add_locked(struct mdevfw_device *mdev);
 void mdevfw_port_del_locked(struct mdevfw_device *mdev);
 

@@ -23,9 +23,38 @@
 #include <net/devlink.h>
 #include "core.h"
 
-/* Every registered parent. Its mutex is a leaf: nothing is taken under it. */
+/*
+ * Every parent from its registration until mdevfw_parent_wait() has
+ * returned, marked MDEVFW_PARENT_LIVE while it is registered. Its mutex
+ * is a leaf: nothing is taken under it. Every change of the registry
+ * holds it, and so does every scan: a parent leaves the registry only in
+ * mdevfw_parent_wait(), before its vendor may free it, so a scan under
+ * the mutex never reads freed memory.
+ */
 static DEFINE_XARRAY_ALLOC(mdevfw_parents);
 static DEFINE_MUTEX(mdevfw_parents_lock);
+#define MDEVFW_PARENT_LIVE	XA_MARK_1
+
+static void mdevfw_parents_unmark(struct mdevfw_parent *parent)
+{
+	mutex_lock(&mdevfw_parents_lock);
+	xa_clear_mark(&mdevfw_parents, parent->id, MDEVFW_PARENT_LIVE);
+	mutex_unlock(&mdevfw_parents_lock);
+}
+
+/* Whether @parent is registered, or unpublished and not waited for. */
+static bool mdevfw_parents_holds(struct mdevfw_parent *parent)
+{
+	struct mdevfw_parent *p;
+	unsigned long idx;
+	bool found = false;
+
+	mutex_lock(&mdevfw_parents_lock);
+	xa_for_each(&mdevfw_parents, idx, p)
+		found |= p == parent;
+	mutex_unlock(&mdevfw_parents_lock);
+	return found;
+}
 
 /* For the benchmarks: unregister with an expedited SRCU grace period. */
 static bool expedited_gp;
@@ -40,7 +69,16 @@ MODULE_PARM_DESC(expedited_gp,
  * @ops: the parent's driver and mdev attributes; must outlive the parent
  * @pool_size: instances in the pool shared by types with a pool_cost
  *
- * Return: 0, or -EINVAL for ops the framework cannot use.
+ * A parent is initialised once per registration. A registered parent,
+ * or one unpublished but not yet waited for, is refused: sysfs writers
+ * may still hold its reference count and sleep on its lifecycle lock, and
+ * zeroing it under them would corrupt both. So a devlink reload_up
+ * cannot bring back a parent that reload_down unpublished (the wait
+ * cannot run under the devlink instance lock, which devlink holds across
+ * both); reload_down removes the mdevs instead (Documentation/api.rst).
+ *
+ * Return: 0; -EINVAL for ops the framework cannot use; -EBUSY for a
+ * parent registered, or unpublished and not waited for.
  */
 int mdevfw_parent_init(struct mdevfw_parent *parent, struct device *dev,
 		       const struct mdevfw_parent_ops *ops,
@@ -49,6 +87,11 @@ int mdevfw_parent_init(struct mdevfw_parent *parent, struct device *dev,
 	if (WARN_ON(!dev || !ops || !ops->driver ||
 		    ops->alias_len > MDEVFW_ALIAS_MAX))
 		return -EINVAL;
+	/* Compares pointers only: the memory may not be initialised yet. */
+	if (mdevfw_parents_holds(parent)) {
+		dev_err(dev, "mdevfw: init of a parent still registered, or not waited for\n");
+		return -EBUSY;
+	}
 
 	memset(parent, 0, sizeof(*parent));
 	parent->dev = dev;
@@ -156,13 +199,15 @@ int mdevfw_parent_register_locked(struct mdevfw_parent *parent)
 	kref_init(&parent->ref);
 	mutex_lock(&mdevfw_parents_lock);
 	ret = 0;
-	xa_for_each(&mdevfw_parents, idx, other) {
+	xa_for_each_marked(&mdevfw_parents, idx, other, MDEVFW_PARENT_LIVE) {
 		if (other->dev == parent->dev)
 			ret = -EEXIST;
 	}
 	if (!ret)
 		ret = xa_alloc(&mdevfw_parents, &parent->id, parent,
 			       xa_limit_32b, GFP_KERNEL);
+	if (!ret)
+		xa_set_mark(&mdevfw_parents, parent->id, MDEVFW_PARENT_LIVE);
 	mutex_unlock(&mdevfw_parents_lock);
 	if (ret == -EEXIST)
 		dev_err(parent->dev, "mdevfw: the device is already a parent\n");
@@ -191,7 +236,8 @@ err_kset:
 	kset_unregister(parent->types_kset);
 	parent->types_kset = NULL;
 err_xa:
-	xa_erase(&mdevfw_parents, parent->id);
+	/* It stays in the registry until mdevfw_parent_wait(). */
+	mdevfw_parents_unmark(parent);
 err_types:
 	mdevfw_types_remove_all_locked(parent);
 	parent->dead = true;
@@ -244,7 +290,7 @@ void mdevfw_parent_unpublish_locked(struct mdevfw_parent *parent)
 	kset_unregister(parent->types_kset);
 	parent->types_kset = NULL;
 	class_compat_remove_link(mdevfw_class_compat, parent->dev, NULL);
-	xa_erase(&mdevfw_parents, parent->id);
+	mdevfw_parents_unmark(parent);
 	mdevfw_parent_uevent(parent, "MDEV_STATE=unregistered");
 #ifdef MDEVFW_NAIVE_ORDER
 	/*
@@ -285,6 +331,11 @@ void mdevfw_parent_wait(struct mdevfw_parent *parent)
 	wait_for_completion(&parent->released);
 	WARN_ON(!ida_is_empty(&parent->sfnums));
 	ida_destroy(&parent->sfnums);
+	/* Only now may it be initialised again, or freed. */
+	mutex_lock(&mdevfw_parents_lock);
+	if (xa_load(&mdevfw_parents, parent->id) == parent)
+		xa_erase(&mdevfw_parents, parent->id);
+	mutex_unlock(&mdevfw_parents_lock);
 }
 EXPORT_SYMBOL_MDEVFW(mdevfw_parent_wait);
 

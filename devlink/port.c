@@ -8,13 +8,15 @@
  * parent's lifecycle lock: devlink takes it before any callback, and
  * sysfs create and remove take it the same way (Documentation/devlink.rst
  * has the sequence of each entry point). Nothing here takes another lock
- * of ours except parent->open_lock, a leaf spinlock.
+ * of ours except parent->open_lock, a leaf spinlock, IRQ-safe: these run
+ * in process context, so they take it with spin_lock_irq().
  *
  * Port functions: each mdev's port is flavour pcisf, controller 0, pfnum
  * 0, with the mdev's sfnum; its port index is the sfnum plus the parent's
- * ops->port_index_base, so a vendor can keep lower indexes for its own. An sfnum is
- * allocated at create and kept for the mdev's life, so a port keeps its
- * name across mode changes. A port added through devlink gets the type
+ * ops->port_index_base, so a vendor can keep lower indexes for its own.
+ * sfnums go from 0 to mdevfw_sfnum_max(), so that index never wraps. An
+ * sfnum is allocated at create and kept for the mdev's life, so a port
+ * keeps its name across mode changes. A port added through devlink gets the type
  * chosen with mdevfw_devl_port_type_set() and a name-based UUID (version
  * 5, SHA-1) of "<bus>/<device>/pf<pfnum>sf<sfnum>" in the mdevfw
  * namespace, which user space can compute with uuidgen --sha1.
@@ -90,11 +92,11 @@ static int mdevfw_port_fn_hw_addr_set(struct devlink_port *dl,
 	 * hw_addr before state, and a refused state must not leave a new
 	 * hw_addr behind that no notification reports.
 	 */
-	spin_lock(&mdev->parent->open_lock);
+	spin_lock_irq(&mdev->parent->open_lock);
 	open = mdev->nr_open;
 	if (!open)
 		ether_addr_copy(mdev->hw_addr, hw_addr);
-	spin_unlock(&mdev->parent->open_lock);
+	spin_unlock_irq(&mdev->parent->open_lock);
 	if (open) {
 		NL_SET_ERR_MSG_MOD(extack, "the mdev is open; close it first");
 		return -EBUSY;
@@ -126,12 +128,12 @@ static int mdevfw_port_fn_state_set(struct devlink_port *dl,
 	bool inactive = state == DEVLINK_PORT_FN_STATE_INACTIVE;
 	int ret = 0;
 
-	spin_lock(&parent->open_lock);
+	spin_lock_irq(&parent->open_lock);
 	if (inactive && mdev->nr_open)
 		ret = -EBUSY;
 	else
 		mdev->fn_inactive = inactive;
-	spin_unlock(&parent->open_lock);
+	spin_unlock_irq(&parent->open_lock);
 	if (ret)
 		NL_SET_ERR_MSG_MOD(extack, "the mdev is open; close it first");
 	return ret;
@@ -145,7 +147,20 @@ static const struct devlink_port_ops mdevfw_port_ops = {
 	.port_fn_state_set = mdevfw_port_fn_state_set,
 };
 
-/* Gives @mdev its devlink port. */
+/*
+ * The largest sfnum of @parent: its port index, port_index_base + sfnum,
+ * must fit devlink's 32 bits, and an sfnum an int.
+ */
+int mdevfw_sfnum_max(struct mdevfw_parent *parent)
+{
+	return min_t(u32, INT_MAX, U32_MAX - parent->ops->port_index_base);
+}
+
+/*
+ * Gives @mdev its devlink port. Its index cannot wrap, so it can only be
+ * taken by a port of the vendor's own at or above port_index_base:
+ * -EADDRINUSE, not the -EBUSY that devlink returns for it.
+ */
 int mdevfw_port_add_locked(struct mdevfw_device *mdev)
 {
 	struct mdevfw_parent *parent = mdev->parent;
@@ -163,6 +178,11 @@ int mdevfw_port_add_locked(struct mdevfw_device *mdev)
 	ret = devl_port_register_with_ops(parent->devlink, &port->dl,
 					  parent->ops->port_index_base + mdev->sfnum,
 					  &mdevfw_port_ops);
+	if (ret == -EBUSY) {
+		dev_err(parent->dev, "mdevfw: devlink port index %u of sfnum %d is taken by another port\n",
+			parent->ops->port_index_base + mdev->sfnum, mdev->sfnum);
+		ret = -EADDRINUSE;
+	}
 	if (ret) {
 		kfree(port);
 		return ret;
@@ -183,9 +203,9 @@ void mdevfw_port_del_locked(struct mdevfw_device *mdev)
 	mdev->port = NULL;
 	kfree(port);
 	/* The function's state is its port's: without a port it is active. */
-	spin_lock(&mdev->parent->open_lock);
+	spin_lock_irq(&mdev->parent->open_lock);
 	mdev->fn_inactive = false;
-	spin_unlock(&mdev->parent->open_lock);
+	spin_unlock_irq(&mdev->parent->open_lock);
 }
 
 /**
@@ -212,11 +232,11 @@ static int mdevfw_begin_change(struct mdevfw_parent *parent,
 {
 	unsigned int open;
 
-	spin_lock(&parent->open_lock);
+	spin_lock_irq(&parent->open_lock);
 	open = parent->nr_open;
 	if (!open)
 		parent->changing = true;
-	spin_unlock(&parent->open_lock);
+	spin_unlock_irq(&parent->open_lock);
 	if (!open)
 		return 0;
 	NL_SET_ERR_MSG_FMT_MOD(extack,
@@ -227,10 +247,10 @@ static int mdevfw_begin_change(struct mdevfw_parent *parent,
 
 static void mdevfw_end_change(struct mdevfw_parent *parent)
 {
-	spin_lock(&parent->open_lock);
+	spin_lock_irq(&parent->open_lock);
 	WARN_ON(!parent->changing || parent->nr_open);
 	parent->changing = false;
-	spin_unlock(&parent->open_lock);
+	spin_unlock_irq(&parent->open_lock);
 }
 
 /**
@@ -248,7 +268,8 @@ static void mdevfw_end_change(struct mdevfw_parent *parent)
  * Context: the devlink instance lock is held, as in eswitch_mode_set.
  * Return: 0; -EBUSY while an mdev is open; -EINVAL for another mode;
  * -EOPNOTSUPP for a parent without devlink; -ENODEV once unpublished;
- * -ENOMEM, after which the mode is unchanged.
+ * -EADDRINUSE if a port index is taken by a port of the vendor's;
+ * -ENOMEM. After a failure the mode is unchanged.
  */
 int mdevfw_devl_eswitch_mode_set(struct mdevfw_parent *parent, u16 mode,
 				 struct netlink_ext_ack *extack)
@@ -283,7 +304,9 @@ int mdevfw_devl_eswitch_mode_set(struct mdevfw_parent *parent, u16 mode,
 	if (mode == DEVLINK_ESWITCH_MODE_LEGACY || ret)
 		list_for_each_entry(mdev, &parent->mdevs, node)
 			mdevfw_port_del_locked(mdev);
-	if (ret)
+	if (ret == -EADDRINUSE)
+		NL_SET_ERR_MSG_MOD(extack, "a port index is taken by another port");
+	else if (ret)
 		NL_SET_ERR_MSG_FMT_MOD(extack, "cannot make the ports: %d", ret);
 	else
 		parent->eswitch_mode = mode;
@@ -331,8 +354,9 @@ static int mdevfw_port_uuid(struct mdevfw_parent *parent, u16 pfnum,
  *
  * Context: the devlink instance lock is held, as in port_new.
  * Return: 0; -EOPNOTSUPP in legacy mode or for another flavour; -EINVAL
- * for another pfnum or controller; -EEXIST when the sfnum or the UUID is
- * taken; the errors of mdevfw_device_create_locked().
+ * for another pfnum or controller; -ERANGE for an sfnum above
+ * mdevfw_sfnum_max(); -ENOSPC when no sfnum is left; -EEXIST when the
+ * sfnum or the UUID is taken; the errors of mdevfw_device_create_locked().
  */
 int mdevfw_devl_port_new(struct mdevfw_parent *parent,
 			 const struct devlink_port_new_attrs *attrs,
@@ -341,8 +365,8 @@ int mdevfw_devl_port_new(struct mdevfw_parent *parent,
 {
 	struct mdevfw_device *mdev;
 	struct mdevfw_type *type;
+	int sfnum, max, ret;
 	guid_t uuid;
-	int sfnum, ret;
 
 	if (WARN_ON(!parent->devlink))
 		return -EOPNOTSUPP;
@@ -375,10 +399,12 @@ int mdevfw_devl_port_new(struct mdevfw_parent *parent,
 		return -EOPNOTSUPP;
 	}
 
+	max = mdevfw_sfnum_max(parent);
 	if (attrs->sfnum_valid) {
-		if (attrs->sfnum > INT_MAX) {
-			NL_SET_ERR_MSG_MOD(extack, "sfnum out of range");
-			return -EINVAL;
+		if (attrs->sfnum > max) {
+			NL_SET_ERR_MSG_FMT_MOD(extack, "sfnum %u is out of range: at most %d",
+					       attrs->sfnum, max);
+			return -ERANGE;
 		}
 		sfnum = ida_alloc_range(&parent->sfnums, attrs->sfnum,
 					attrs->sfnum, GFP_KERNEL);
@@ -388,7 +414,13 @@ int mdevfw_devl_port_new(struct mdevfw_parent *parent,
 			return -EEXIST;
 		}
 	} else {
-		sfnum = ida_alloc(&parent->sfnums, GFP_KERNEL);
+		sfnum = ida_alloc_max(&parent->sfnums, max, GFP_KERNEL);
+		if (sfnum == -ENOSPC) {
+			NL_SET_ERR_MSG_FMT_MOD(extack,
+					       "no sfnum left: at most %d with port index base %u",
+					       max, parent->ops->port_index_base);
+			return -ENOSPC;
+		}
 	}
 	if (sfnum < 0)
 		return sfnum;
@@ -404,9 +436,11 @@ int mdevfw_devl_port_new(struct mdevfw_parent *parent,
 	if (ret == -EEXIST)
 		NL_SET_ERR_MSG_FMT_MOD(extack, "UUID %pUl (or its alias) is taken",
 				       &uuid);
+	else if (ret == -EADDRINUSE)
+		NL_SET_ERR_MSG_MOD(extack, "its port index is taken by another port");
 	else if (ret == -EUSERS)
 		NL_SET_ERR_MSG_FMT_MOD(extack, "no instances of %.24s-%.24s left",
-				       parent->ops->driver->driver.name,
+				       mdevfw_type_prefix(parent),
 				       type->info->sysfs_name);
 	else if (ret)
 		NL_SET_ERR_MSG_FMT_MOD(extack, "cannot create the mdev: %d", ret);
@@ -440,7 +474,7 @@ int mdevfw_devl_port_type_get(struct mdevfw_parent *parent, char *name,
 	mdevfw_assert_locked(parent);
 	type = mdevfw_port_type(parent);
 	if (type)
-		snprintf(name, size, "%s-%s", parent->ops->driver->driver.name,
+		snprintf(name, size, "%s-%s", mdevfw_type_prefix(parent),
 			 type->info->sysfs_name);
 	else
 		strscpy(name, "", size);
@@ -462,7 +496,7 @@ EXPORT_SYMBOL_MDEVFW(mdevfw_devl_port_type_get);
 int mdevfw_devl_port_type_set(struct mdevfw_parent *parent, const char *name,
 			      struct netlink_ext_ack *extack)
 {
-	const char *drv = parent->ops->driver->driver.name;
+	const char *drv = mdevfw_type_prefix(parent);
 	size_t len = strlen(drv);
 	struct mdevfw_type *type;
 

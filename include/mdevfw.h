@@ -44,8 +44,9 @@ struct mdevfw_port;
 
 /**
  * struct mdevfw_type_info - what a vendor says about one mdev type
- * @sysfs_name: the type's name; its directory is "<driver>-<sysfs_name>"
- * @pretty_name: shown by the "name" attribute; optional
+ * @sysfs_name: the type's name; its directory is "<driver>-<sysfs_name>",
+ *	<driver> being the name of the parent device's driver, as upstream
+ * @pretty_name: shown by the "name" attribute (else @sysfs_name); optional
  * @device_api: shown by "device_api", such as "vfio-pci"; required
  * @pool_cost: instances this type takes from the parent's pool, or 0
  * @max_instances: per-type limit, used when @pool_cost is 0
@@ -87,12 +88,14 @@ struct mdevfw_driver {
 
 /**
  * struct mdevfw_parent_ops - a parent's fixed description
- * @driver: binds to every mdev of the parent; its name prefixes type names
+ * @driver: binds to every mdev of the parent
  * @alias_len: hex digits of each mdev's alias, 0 for none, at most
  *	%MDEVFW_ALIAS_MAX; fewer than 8 make collisions (and so -EEXIST
  *	from create) likely
  * @port_index_base: with devlink, the devlink port index of the mdev with
- *	sfnum N is this plus N; indexes below it are the vendor's own
+ *	sfnum N is this plus N; indexes below it are the vendor's own. sfnums
+ *	go from 0 to the smaller of INT_MAX and U32_MAX - @port_index_base,
+ *	so the index never wraps; creates beyond fail with -ENOSPC
  */
 struct mdevfw_parent_ops {
 	struct mdevfw_driver *driver;

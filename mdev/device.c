@@ -7,6 +7,7 @@
  * mdevfw_device_create_locked(), so every create takes the same steps
  * under the lifecycle lock, and every failure undoes all of them.
  */
+#include <linux/overflow.h>
 #include <linux/ratelimit.h>
 #include <linux/slab.h>
 #include "../core/core.h"
@@ -29,29 +30,61 @@ static void mdevfw_device_unlink(struct mdevfw_device *mdev)
 	sysfs_remove_link(&mdev->dev.kobj, "mdev_type");
 }
 
-static void mdevfw_account(struct mdevfw_device *mdev, int sign)
+/*
+ * Counts @mdev in (@add) or out of its parent's pool and its type. The
+ * counts are unsigned and a pool may exceed INT_MAX: check before the
+ * arithmetic that nothing wraps, rather than look for a sign after it.
+ */
+static void mdevfw_account(struct mdevfw_device *mdev, bool add)
 {
 	struct mdevfw_parent *parent = mdev->parent;
 	struct mdevfw_type *type = mdev->type;
 	unsigned int cost = type->info->pool_cost;
+	unsigned int used;
 
-	WRITE_ONCE(parent->pool_used, parent->pool_used + sign * cost);
-	WRITE_ONCE(type->used, type->used + sign);
+	if (add) {
+		/* Create checked the room, unless an available() lied. */
+		if (WARN_ON(check_add_overflow(parent->pool_used, cost, &used)))
+			used = UINT_MAX;
+		WRITE_ONCE(parent->pool_used, used);
+		WRITE_ONCE(type->used, type->used + 1);
+		return;
+	}
 	/* Balance: nothing goes below zero. */
-	WARN_ON((int)parent->pool_used < 0 || (int)type->used < 0);
+	if (WARN_ON(parent->pool_used < cost || !type->used))
+		return;
+	WRITE_ONCE(parent->pool_used, parent->pool_used - cost);
+	WRITE_ONCE(type->used, type->used - 1);
 }
 
 /*
  * Unbinds the vendor driver, whose remove revokes every open file: the
- * data path's count must be zero after it.
+ * data path's count must be zero after it. If it is not, that is the
+ * vendor's bug, which the framework survives: say so, and count those
+ * opens as closed, or the parent's count would refuse every eswitch mode
+ * change from now on. Not a WARN, which would point at us and, with
+ * panic_on_warn, take the machine down for a leak we repaired.
  */
 static void mdevfw_device_unbind(struct mdevfw_device *mdev)
 {
+	struct mdevfw_parent *parent = mdev->parent;
+	unsigned int left;
+
 	/* Removing the device's files waits for their handlers. */
 	mdevfw_active_drain();
 	device_release_driver(&mdev->dev);
-	WARN(READ_ONCE(mdev->nr_open), "mdevfw: %s: remove left %u open\n",
-	     dev_name(&mdev->dev), READ_ONCE(mdev->nr_open));
+
+	spin_lock_irq(&parent->open_lock);
+	left = mdev->nr_open;
+	/* The parent's count includes the mdev's: ours to keep right. */
+	if (!WARN_ON(parent->nr_open < left))
+		parent->nr_open -= left;
+	mdev->nr_open = 0;
+	spin_unlock_irq(&parent->open_lock);
+	if (left)
+		dev_err(parent->dev, "mdevfw: %s: remove of %s left %u open; counted as closed\n",
+			dev_name(&mdev->dev), parent->ops->driver->driver.name,
+			left);
 }
 
 /**
@@ -63,18 +96,21 @@ static void mdevfw_device_unbind(struct mdevfw_device *mdev)
  * mdevfw_device_close() when that ends (the port's shutdown, or the
  * revoke in the driver's remove). While anything is open the eswitch mode
  * cannot change; while it changes, or while the port function is
- * inactive, the open is refused. It takes only a spinlock.
+ * inactive, the open is refused. It takes only parent->open_lock, an
+ * IRQ-safe leaf spinlock, so it may be called in any context, hard
+ * interrupts and IRQ-safe locks (a UART's port lock) included.
  *
- * Context: between the driver's probe and the end of its remove.
+ * Context: any, between the driver's probe and the end of its remove.
  * Return: 0; -EBUSY while the eswitch mode changes; -ENODEV while the
  * mdev's port function is inactive.
  */
 int mdevfw_device_open(struct mdevfw_device *mdev)
 {
 	struct mdevfw_parent *parent = mdev->parent;
+	unsigned long flags;
 	int ret = 0;
 
-	spin_lock(&parent->open_lock);
+	spin_lock_irqsave(&parent->open_lock, flags);
 	if (parent->changing) {
 		ret = -EBUSY;
 	} else if (mdev->fn_inactive) {
@@ -83,7 +119,7 @@ int mdevfw_device_open(struct mdevfw_device *mdev)
 		mdev->nr_open++;
 		parent->nr_open++;
 	}
-	spin_unlock(&parent->open_lock);
+	spin_unlock_irqrestore(&parent->open_lock, flags);
 	return ret;
 }
 EXPORT_SYMBOL_MDEVFW(mdevfw_device_open);
@@ -91,17 +127,20 @@ EXPORT_SYMBOL_MDEVFW(mdevfw_device_open);
 /**
  * mdevfw_device_close() - undo one successful mdevfw_device_open()
  * @mdev: the mdev
+ *
+ * Context: any, as mdevfw_device_open().
  */
 void mdevfw_device_close(struct mdevfw_device *mdev)
 {
 	struct mdevfw_parent *parent = mdev->parent;
+	unsigned long flags;
 
-	spin_lock(&parent->open_lock);
+	spin_lock_irqsave(&parent->open_lock, flags);
 	if (!WARN_ON(!mdev->nr_open || !parent->nr_open)) {
 		mdev->nr_open--;
 		parent->nr_open--;
 	}
-	spin_unlock(&parent->open_lock);
+	spin_unlock_irqrestore(&parent->open_lock, flags);
 }
 EXPORT_SYMBOL_MDEVFW(mdevfw_device_close);
 
@@ -120,7 +159,10 @@ EXPORT_SYMBOL_MDEVFW(mdevfw_device_close);
  *
  * Return: 0; -ENODEV once the parent is unpublished; -EUSERS when no
  * instance is left; -EEXIST when any parent has an mdev with @uuid or the
- * same alias; the probe's error; -ENOMEM. Nothing is left on failure.
+ * same alias; -ENOSPC when a devlink parent has no sfnum left (see
+ * struct mdevfw_parent_ops); -EADDRINUSE when its devlink port's index is
+ * taken by another port; the probe's error; -ENOMEM. Nothing is left on
+ * failure.
  */
 int mdevfw_device_create_locked(struct mdevfw_parent *parent,
 				struct mdevfw_type *type, const guid_t *uuid,
@@ -156,7 +198,12 @@ int mdevfw_device_create_sfnum_locked(struct mdevfw_parent *parent,
 		goto err_sfnum;
 	}
 	if (parent->devlink && sfnum < 0) {
-		sfnum = ida_alloc(&parent->sfnums, GFP_KERNEL);
+		sfnum = ida_alloc_max(&parent->sfnums, mdevfw_sfnum_max(parent),
+				      GFP_KERNEL);
+		if (sfnum == -ENOSPC)
+			mdevfw_parent_err(parent, "create %pUl: no sfnum left: at most %d with port index base %u\n",
+					  uuid, mdevfw_sfnum_max(parent),
+					  parent->ops->port_index_base);
 		if (sfnum < 0)
 			return sfnum;
 	}
@@ -210,12 +257,12 @@ int mdevfw_device_create_sfnum_locked(struct mdevfw_parent *parent,
 	if (ret)
 		goto err_unlink;
 
-	mdevfw_account(mdev, 1);
+	mdevfw_account(mdev, true);
 	ret = device_driver_attach(&parent->ops->driver->driver, &mdev->dev);
 	if (ret) {
 		mdevfw_parent_err(parent, "create %pUl: %s probe failed: %d\n",
 				  uuid, parent->ops->driver->driver.name, ret);
-		mdevfw_account(mdev, -1);
+		mdevfw_account(mdev, false);
 		goto err_unlink;
 	}
 	if (parent->eswitch_mode == DEVLINK_ESWITCH_MODE_SWITCHDEV) {
@@ -224,7 +271,7 @@ int mdevfw_device_create_sfnum_locked(struct mdevfw_parent *parent,
 			mdevfw_parent_err(parent, "create %pUl: no devlink port: %d\n",
 					  uuid, ret);
 			mdevfw_device_unbind(mdev);
-			mdevfw_account(mdev, -1);
+			mdevfw_account(mdev, false);
 			goto err_unlink;
 		}
 	}
@@ -275,7 +322,7 @@ void mdevfw_device_remove_locked(struct mdevfw_device *mdev)
 	mdevfw_device_unbind(mdev);
 	mdevfw_device_unlink(mdev);
 	device_del(&mdev->dev);
-	mdevfw_account(mdev, -1);
+	mdevfw_account(mdev, false);
 	if (mdev->sfnum >= 0)
 		ida_free(&parent->sfnums, mdev->sfnum);
 	/* Only now may another parent take the UUID and the sysfs name. */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Type directories: <parent>/mdev_supported_types/<driver>-<name>/ with
+ * Type directories: <parent>/mdev_supported_types/<driver>-<name>/, where
+ * <driver> is the parent device's driver (mdevfw_type_prefix()), with
  * create, available_instances, device_api, name, description and devices/.
  *
  * Query attributes run under mdevfw_srcu and never take the lifecycle
@@ -123,9 +124,11 @@ static ssize_t device_api_show(struct mdevfw_type *type, char *buf)
 	return sysfs_emit(buf, "%s\n", type->info->device_api);
 }
 
+/* As upstream: the sysfs name when the vendor gives no pretty name. */
 static ssize_t name_show(struct mdevfw_type *type, char *buf)
 {
-	return sysfs_emit(buf, "%s\n", type->info->pretty_name);
+	return sysfs_emit(buf, "%s\n", type->info->pretty_name ?:
+			  type->info->sysfs_name);
 }
 
 static ssize_t description_show(struct mdevfw_type *type, char *buf)
@@ -251,8 +254,6 @@ static umode_t mdevfw_type_attr_visible(struct kobject *kobj,
 {
 	const struct mdevfw_type_info *info = to_mdevfw_type(kobj)->info;
 
-	if (attr == &mdevfw_type_attr_name.attr && !info->pretty_name)
-		return 0;
 	if (attr == &mdevfw_type_attr_description.attr && !info->description)
 		return 0;
 	return attr->mode;
@@ -285,8 +286,7 @@ int mdevfw_type_publish_locked(struct mdevfw_parent *parent,
 	mdevfw_assert_locked(parent);
 	type->kobj.kset = parent->types_kset;
 	ret = kobject_add(&type->kobj, NULL, "%s-%s",
-			  parent->ops->driver->driver.name,
-			  type->info->sysfs_name);
+			  mdevfw_type_prefix(parent), type->info->sysfs_name);
 	if (ret)
 		return ret;
 	type->devices_kobj = kobject_create_and_add("devices", &type->kobj);

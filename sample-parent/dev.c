@@ -8,8 +8,14 @@
  * then, without it, wait until no sysfs path still holds the parent, and
  * only then free the devlink instance that the lock lives in.
  */
+#include <linux/moduleparam.h>
 #include <net/devlink.h>
 #include "sample.h"
+
+static unsigned int port_index_base;
+module_param(port_index_base, uint, 0444);
+MODULE_PARM_DESC(port_index_base,
+		 "devlink port index of the mdev with sfnum 0 (default 0)");
 
 static int msample_devlink_info_get(struct devlink *devlink,
 				    struct devlink_info_req *req,
@@ -156,8 +162,9 @@ int msample_dev_probe(struct msample_bus_dev *bdev)
 	ms = devlink_priv(devlink);
 	ms->devlink = devlink;
 	ms->bdev = bdev;
-	ret = mdevfw_parent_init(&ms->parent, &bdev->dev, &msample_parent_ops,
-				 bdev->ports);
+	ms->ops = msample_parent_ops;
+	ms->ops.port_index_base = port_index_base;
+	ret = mdevfw_parent_init(&ms->parent, &bdev->dev, &ms->ops, bdev->ports);
 	if (ret)
 		goto err_free;
 	mdevfw_parent_bind_devlink(&ms->parent, devlink);

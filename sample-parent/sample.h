@@ -33,9 +33,13 @@ static inline struct msample_bus_dev *to_msample_bus_dev(struct device *dev)
 	return container_of(dev, struct msample_bus_dev, dev);
 }
 
-/* The devlink instance's private data: one parent. */
+/*
+ * The devlink instance's private data: one parent, and its ops, which
+ * must outlive it (the port_index_base parameter goes in them).
+ */
 struct msample {
 	struct mdevfw_parent parent;
+	struct mdevfw_parent_ops ops;
 	struct devlink *devlink;
 	struct msample_bus_dev *bdev;
 };
@@ -44,10 +48,14 @@ struct msample {
  * One serial port of an mdev: a tty with a loopback. @mdev is cleared,
  * under port.mutex, when the port is revoked; @opened is the mdev whose
  * open count the port's first open took, until its shutdown.
+ * @index_refs, under msample_ports_lock, counts what holds @index: the
+ * registered tty device until the revoke, and an installed tty until its
+ * last close.
  */
 struct msample_port {
 	struct tty_port port;
 	unsigned int index;
+	unsigned int index_refs;
 	bool loopback;
 	struct mdevfw_device *mdev;
 	struct mdevfw_device *opened;

@@ -9,6 +9,11 @@
  * by its tty_port and freed by the last close, so nothing here ever waits
  * for user space. The port carries everything its operations need (the
  * loopback flag too), so they never touch the mdev.
+ *
+ * A port's number stays taken until its tty's last close, as usb-serial
+ * keeps a minor until its port's last reference goes: until then the tty
+ * core keeps the hung-up tty in the number's slot, and an open of a new
+ * port with that number would find the old tty and fail.
  */
 #include <linux/idr.h>
 #include <linux/slab.h>
@@ -16,9 +21,25 @@
 #include "sample.h"
 
 static struct tty_driver *msample_tty_driver;
-/* index -> port; a leaf lock. */
+/*
+ * index -> port, or NULL once the port is revoked while its number is
+ * still held; a leaf lock, which also guards each port's index_refs.
+ */
 static DEFINE_IDR(msample_ports);
 static DEFINE_SPINLOCK(msample_ports_lock);
+
+/*
+ * Drops one hold on a port's number: the port's registered tty device
+ * holds it until the revoke has unregistered it, and a tty holds it from
+ * install to its final release. The last one frees the number.
+ */
+static void msample_index_put(struct msample_port *port)
+{
+	spin_lock(&msample_ports_lock);
+	if (!WARN_ON(!port->index_refs) && !--port->index_refs)
+		idr_remove(&msample_ports, port->index);
+	spin_unlock(&msample_ports_lock);
+}
 
 static void msample_port_destruct(struct tty_port *tport)
 {
@@ -65,21 +86,35 @@ static int msample_tty_install(struct tty_driver *driver, struct tty_struct *tty
 	struct msample_port *port;
 	int ret;
 
+	/* A revoked port is not found: its entry is NULL. */
 	spin_lock(&msample_ports_lock);
 	port = idr_find(&msample_ports, tty->index);
-	if (port)
+	if (port) {
 		tty_port_get(&port->port);
+		port->index_refs++;
+	}
 	spin_unlock(&msample_ports_lock);
 	if (!port)
 		return -ENODEV;
 
 	ret = tty_port_install(&port->port, driver, tty);
 	if (ret) {
+		msample_index_put(port);
 		tty_port_put(&port->port);
 		return ret;
 	}
 	tty->driver_data = port;
 	return 0;
+}
+
+/*
+ * The tty's last close, under tty_mutex: the tty core empties the
+ * number's slot right after this, before any open can look at it, so the
+ * number may go to a new port now.
+ */
+static void msample_tty_shutdown(struct tty_struct *tty)
+{
+	msample_index_put(tty->driver_data);
 }
 
 static void msample_tty_cleanup(struct tty_struct *tty)
@@ -129,6 +164,7 @@ static unsigned int msample_tty_write_room(struct tty_struct *tty)
 
 static const struct tty_operations msample_tty_ops = {
 	.install = msample_tty_install,
+	.shutdown = msample_tty_shutdown,
 	.cleanup = msample_tty_cleanup,
 	.open = msample_tty_open,
 	.close = msample_tty_close,
@@ -162,13 +198,12 @@ struct msample_port *msample_port_create(struct mdevfw_device *mdev)
 		return ERR_PTR(index == -ENOSPC ? -EUSERS : index);
 	}
 	port->index = index;
+	port->index_refs = 1;
 
 	tty_dev = tty_port_register_device(&port->port, msample_tty_driver,
 					   index, &mdev->dev);
 	if (IS_ERR(tty_dev)) {
-		spin_lock(&msample_ports_lock);
-		idr_remove(&msample_ports, index);
-		spin_unlock(&msample_ports_lock);
+		msample_index_put(port);
 		tty_port_put(&port->port);
 		return ERR_CAST(tty_dev);
 	}
@@ -181,12 +216,12 @@ struct msample_port *msample_port_create(struct mdevfw_device *mdev)
 
 /*
  * Revokes a port: no new opens, the mdev's open count ended, open ttys
- * hung up now; the memory goes at the last close.
+ * hung up now; the number and the memory go at the last close.
  */
 void msample_port_destroy(struct msample_port *port)
 {
 	spin_lock(&msample_ports_lock);
-	idr_remove(&msample_ports, port->index);
+	idr_replace(&msample_ports, NULL, port->index);
 	spin_unlock(&msample_ports_lock);
 	/*
 	 * End the mdev's open count here, under port.mutex, rather than
@@ -201,6 +236,8 @@ void msample_port_destroy(struct msample_port *port)
 	mutex_unlock(&port->port.mutex);
 	tty_port_tty_vhangup(&port->port);
 	tty_unregister_device(msample_tty_driver, port->index);
+	/* Only now: a new port with this number registers its device anew. */
+	msample_index_put(port);
 	tty_port_put(&port->port);
 }
 

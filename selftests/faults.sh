@@ -100,8 +100,8 @@ allow=ENOMEM
 check_cmd "mdev remove" step remove '[ -e $SYS_MDEVS/$U/remove ]' \
 	'wr $T2/create $U' $SYS_MDEVS/$U/remove 1
 check_cmd "type add (test parent)" step type-add \
-	'[ ! -e $SYS_MDEV_BUS/mdevfw_tp0/mdev_supported_types/mdevfw_tp-c ]' \
-	'wr /sys/devices/mdevfw_tp0/types -c' /sys/devices/mdevfw_tp0/types +c
+	'[ ! -e $SYS_MDEV_BUS/mdevfw_tp0/mdev_supported_types/mdevfw_tp_pf-c ]' \
+	'wr $SYS_MDEV_BUS/mdevfw_tp0/types -c' $SYS_MDEV_BUS/mdevfw_tp0/types +c
 # devlink: the mode change with two mdevs, then port add in switchdev.
 DL=$MDEVFW_TOOLS/dlfail
 D=msample/msample5

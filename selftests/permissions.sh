@@ -3,11 +3,14 @@
 #
 # An unprivileged user (uid 65534, no capabilities) gets EACCES or EPERM
 # on every writable file of ours and every devlink command we support,
-# and changes nothing.
+# and changes nothing. The same user with CAP_NET_ADMIN alone passes
+# devlink's check, which is all devlink asks, and so creates and removes
+# mdevs through port add and del, revoking an open tty of root's; sysfs
+# still refuses it by file permission.
 . "$(dirname "$0")/lib/guest.sh"
 
 ktap_print_header
-ktap_set_plan 18
+ktap_set_plan 24
 mdevfw_load sample || ktap_exit_fail_msg "cannot load the modules"
 msample_new 1 4 >/dev/null
 U=$(new_uuid)
@@ -51,4 +54,28 @@ check "nothing changed" \
 	"$U msample1 1"
 check "max_ports unchanged" \
 	"$(devlink -j dev param show msample/msample1 name max_ports | jq -r '.param["msample/msample1"][0].values[0].value')" 4
+
+# uid 65534 with CAP_NET_ADMIN and nothing else, kept across exec as an
+# ambient capability.
+netadmin() {
+	setpriv --reuid=65534 --regid=65534 --clear-groups \
+		--inh-caps=-all,+net_admin --ambient-caps=-all,+net_admin "$@"
+}
+check "CAP_NET_ADMIN only: that is all it has" \
+	"$(netadmin grep -E '^Cap(Eff|Amb)' /proc/self/status | tr '\t\n' '  ')" \
+	"CapEff: 0000000000001000 CapAmb: 0000000000001000 "
+check "CAP_NET_ADMIN only: sysfs create refused" \
+	"$(netadmin "$MDEVFW_TOOLS/wr" "$(type_dir msample1 msample-1)/create" "$(new_uuid)")" EACCES
+check "CAP_NET_ADMIN only: devlink port add creates an mdev" \
+	"$(netadmin devlink port add $D flavour pcisf pfnum 0 sfnum 3 >/dev/null 2>&1; echo $?) $(ls $SYS_MDEVS | wc -l)" "0 2"
+tty=$(cat $SYS_MDEVS/$U/ports)
+# The tty may become our controlling terminal: its revoke sends SIGHUP.
+trap '' HUP
+exec 3<>/dev/$tty
+check "CAP_NET_ADMIN only: port del of root's mdev with an open tty" \
+	"$(netadmin devlink port del $D/0 2>&1; echo $?)" 0
+read -r -t 10 line <&3
+check "root's tty was revoked: EOF" "$?:${line:-}" "1:"
+exec 3>&-
+check "CAP_NET_ADMIN only: eswitch set" "$(netadmin devlink dev eswitch set $D mode legacy 2>&1; echo $?)" 0
 ktap_finished
