@@ -292,13 +292,6 @@ void mdevfw_parent_unpublish_locked(struct mdevfw_parent *parent)
 	class_compat_remove_link(mdevfw_class_compat, parent->dev, NULL);
 	mdevfw_parents_unmark(parent);
 	mdevfw_parent_uevent(parent, "MDEV_STATE=unregistered");
-#ifdef MDEVFW_NAIVE_ORDER
-	/*
-	 * The seed design, kept only for the negative test: wait for readers
-	 * with the lifecycle lock held.
-	 */
-	synchronize_srcu(&mdevfw_srcu);
-#endif
 	mdevfw_parent_put(parent);
 }
 EXPORT_SYMBOL_MDEVFW(mdevfw_parent_unpublish_locked);

@@ -158,46 +158,11 @@ static ssize_t create_store(struct mdevfw_type *type, struct attribute *attr,
 		return ret;
 	}
 
-#ifdef MDEVFW_NAIVE_ORDER
-	/*
-	 * The seed design, kept only for the negative test: hold the SRCU
-	 * read section across the blocking wait for the lifecycle lock.
-	 */
-	{
-		int idx = srcu_read_lock(&mdevfw_srcu);
-
-		parent = srcu_dereference(type->parent, &mdevfw_srcu);
-		if (!parent) {
-			srcu_read_unlock(&mdevfw_srcu, idx);
-			return -ENODEV;
-		}
-		mdevfw_lock(parent);
-		ret = mdevfw_device_create_locked(parent, type, &uuid, NULL);
-		mdevfw_unlock(parent);
-		srcu_read_unlock(&mdevfw_srcu, idx);
-		return ret ?: count;
-	}
-#endif
-
 	parent = mdevfw_type_get_parent(type);
 	if (!parent) {
 		mdevfw_type_err(type, "create %pUl: the parent is going away\n", &uuid);
 		return -ENODEV;
 	}
-
-#ifdef MDEVFW_NAIVE_ACTIVE
-	/*
-	 * Only for the negative test: block on the lifecycle lock while
-	 * still holding the file's active reference.
-	 */
-	ret = mdevfw_lock_live(parent);
-	if (!ret) {
-		ret = mdevfw_device_create_locked(parent, type, &uuid, NULL);
-		mdevfw_unlock(parent);
-	}
-	mdevfw_parent_put(parent);
-	return ret ?: count;
-#endif
 
 	/* Hold the type's kobject instead of the file's active reference. */
 	kn = sysfs_break_active_protection(&type->kobj, attr);

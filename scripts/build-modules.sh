@@ -9,18 +9,16 @@
 #
 # Lanes: uml-debug, uml-bench, x86-debug-smp, stock, and two for negative
 # tests that lockdep must catch, on the uml-debug kernel: uml-debug-naive
-# (MDEVFW_NAIVE=y, the seed's SRCU ordering) and uml-debug-naive-active
-# (MDEVFW_NAIVE_ACTIVE=y, create blocking with its active reference held).
+# (selftests/naive/naive.patch, the seed's SRCU ordering) and
+# uml-debug-naive-active (selftests/naive/naive-active.patch, create
+# blocking with its active reference held).
 set -euo pipefail
 lane=${1:?usage: build-modules.sh LANE [make args]}
 shift
 top=$(cd "$(dirname "$0")/.." && pwd)
 
 case $lane in
-uml-debug-naive) kdir=$("$top/scripts/kernel.sh" uml-debug | tail -1); arch=um
-	set -- MDEVFW_NAIVE=y "$@" ;;
-uml-debug-naive-active) kdir=$("$top/scripts/kernel.sh" uml-debug | tail -1); arch=um
-	set -- MDEVFW_NAIVE_ACTIVE=y "$@" ;;
+uml-debug-naive*) kdir=$("$top/scripts/kernel.sh" uml-debug | tail -1); arch=um ;;
 uml-debug|uml-bench) kdir=$("$top/scripts/kernel.sh" "$lane" | tail -1); arch=um ;;
 x86-debug-smp) kdir=$("$top/scripts/kernel.sh" x86-debug | tail -1); arch=x86_64 ;;
 stock) kdir=$("$top/scripts/stock.sh" --kdir | tail -1); arch=x86_64 ;;
@@ -29,6 +27,9 @@ esac
 
 out=$top/.build/$lane
 mkdir -p "$out"
+# The stamp says the modules in $out come from a successful build of the
+# current sources: vm-run.sh refuses a lane without it.
+rm -f "$out/.built"
 # Copy with timestamps, so make rebuilds only what changed.
 srcs=()
 for d in Kbuild include core mdev devlink sample-parent kunit selftests/fixture \
@@ -36,9 +37,18 @@ for d in Kbuild include core mdev devlink sample-parent kunit selftests/fixture 
 	[ -e "$top/$d" ] && srcs+=("$d")
 done
 (cd "$top" && tar -cf - "${srcs[@]}") | tar -xf - -C "$out"
+# The naive lanes build the shipped sources with one patch of
+# selftests/naive/ applied to the copy: the ordering the negative test
+# restores. The shipped sources carry no trace of it.
+case $lane in
+uml-debug-naive*)
+	p=$top/selftests/naive/${lane#uml-debug-}.patch
+	patch -s -p1 -d "$out" --no-backup-if-mismatch <"$p" ||
+		{ echo "build-modules.sh: $p does not apply to the sources" >&2; exit 1; } ;;
+esac
 
 log=$out/build.log
-if ! make -C "$kdir" ARCH=$arch M="$out" W=1 "$@" modules >"$log" 2>&1; then
+if ! make -C "$kdir" ARCH=$arch M="$out" W=1 MDEVFW_TESTS=y "$@" modules >"$log" 2>&1; then
 	cat "$log" >&2
 	echo "build-modules.sh: $lane build failed" >&2
 	exit 1
@@ -47,4 +57,5 @@ if grep -E 'warning:|error:' "$log" >&2; then
 	echo "build-modules.sh: $lane build has warnings (W=1 must be clean)" >&2
 	exit 1
 fi
+touch "$out/.built"
 echo "$out"

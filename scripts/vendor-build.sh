@@ -48,3 +48,19 @@ dkms add "mdevfw/$ver" "${dk[@]}" >"$stage/dkms.log" 2>&1 &&
 built=$(cd "$stage/dkms-tree/mdevfw/$ver/$abi/x86_64/module" && ls | sort | tr '\n' ' ')
 echo "vendor-build: dkms built $built"
 [ "$built" = "mdevfw.ko.xz mdevfw_sample.ko.xz " ]
+
+# make install, as a user runs it: the product modules, and never the test
+# modules (the splat fixture, the test parent, KUnit).
+inst=$stage/install
+rm -rf "$inst" "$stage/install-src"
+mkdir -p "$stage/install-src"
+(cd "$top" && tar -cf - Makefile Kbuild include core mdev devlink sample-parent kunit udev \
+	selftests/fixture selftests/test-parent) | tar -xf - -C "$stage/install-src"
+make -s -C "$stage/install-src" KDIR="$kdir" DESTDIR="$inst" INSTALL_MOD_PATH="$inst" \
+	SYMVERS=Module.symvers DEPMOD=true install >"$stage/install.log" 2>&1 ||
+	{ cat "$stage/install.log"; echo "vendor-build: make install failed"; exit 1; }
+installed=$(find "$inst/lib/modules" -name '*.ko*' -printf '%f\n' | sed 's/\.ko.*/.ko/' | sort |
+	tr '\n' ' ')
+echo "vendor-build: make install installed $installed"
+[ "$installed" = "mdevfw.ko mdevfw_sample.ko " ] ||
+	{ echo "vendor-build: make install must install mdevfw.ko and mdevfw_sample.ko only"; exit 1; }
