@@ -57,7 +57,7 @@ cmd="BENCH_OUT=$out BENCH_KDIR=$kdir BENCH_TOOL=$bmods/mdevbench BENCH_MODS=$bmo
 for v in BENCH_ROUNDS BENCH_ITERS BENCH_SCALE_ITERS BENCH_MAX_LIVE; do
 	[ -z "${!v:-}" ] || cmd+=" $v=${!v}"
 done
-echo "bench: measuring in one boot (progress in .build/runs/$lane.*/out.log)"
+echo "bench: measuring in one boot (progress in .build/runs/$lane.*/t.cmd.out)"
 vmstart=$(date +%s)
 rc=0
 scripts/vm-run.sh --lane $lane --mem "${BENCH_MEM:-3G}" --timeout "${BENCH_TIMEOUT:-900}" \

@@ -37,7 +37,7 @@ last=
 # no5lvl: with 5-level paging the KASAN kernel once reported a
 # wild-memory-access in an interrupt taken during identify_cpu(), before
 # init; 4-level paging is all the tests need.
-common="console=ttyS0 quiet panic=-1 no_timer_check no5lvl"
+common="console=ttyS0 quiet log_buf_len=16M panic=-1 no_timer_check no5lvl"
 case $lane in
 x86-debug-smp)
 	last_line "$top/scripts/kernel.sh" x86-debug || exit 1

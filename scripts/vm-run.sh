@@ -5,6 +5,13 @@
 # read the whole kernel log for splats.
 #
 #   vm-run.sh [--lane L] [--timeout S] [--expect KIND] [--quiet] [--mem M] CMD...
+#   vm-run.sh [--lane L] [--run DIR] --plan FILE
+#
+# --plan runs several tests in one boot (selftests/run.sh uses it): FILE has
+# one test a line, "NAME TIMEOUT COMMAND...". The runner then reads each
+# test's t.NAME.{out,rc} in the run directory (--run DIR picks it) and asks
+# the detector about each test's part of the log; vm-run.sh itself only
+# boots, and exits 0 if the VM finished.
 #
 # Lanes: uml-debug (default), uml-bench, x86-debug-smp, stock. --mem sets
 # a UML guest's memory (default 1G; the benchmarks need more). Inside, CMD
@@ -21,6 +28,8 @@ timeout=120
 expect=
 quiet=
 mem=1G
+plan=
+run=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--lane) lane=$2; shift 2 ;;
@@ -28,20 +37,36 @@ while [ $# -gt 0 ]; do
 	--expect) expect=$2; shift 2 ;;
 	--quiet) quiet=1; shift ;;
 	--mem) mem=$2; shift 2 ;;
+	--plan) plan=$2; shift 2 ;;
+	--run) run=$2; shift 2 ;;
 	--) shift; break ;;
 	*) break ;;
 	esac
 done
 cmd="$*"
-[ -n "$cmd" ] || { echo "usage: vm-run.sh [--lane L] [--timeout S] [--expect KIND] CMD" >&2; exit 2; }
+[ -n "$cmd$plan" ] || { echo "usage: vm-run.sh [--lane L] [--timeout S] [--expect KIND] CMD" >&2; exit 2; }
 
 ksrc=$("$top/scripts/kernel.sh" --src | tail -1)
 moddir=$top/.build/$lane
+# A failed build leaves no stamp: never test the modules of an older one.
+if [ ! -e "$moddir/.built" ]; then
+	echo "vm-run: no successful module build for $lane in $moddir" >&2
+	exit 125
+fi
 runs=$top/.build/runs
 mkdir -p "$runs"
-run=$(mktemp -d "$runs/$lane.XXXXXX")
-# Keep the last 40 runs for post-mortems.
-ls -dt "$runs"/*/ 2>/dev/null | tail -n +41 | xargs -r rm -rf
+if [ -z "$run" ]; then
+	run=$(mktemp -d "$runs/$lane.XXXXXX")
+	# Keep the last 60 runs for post-mortems.
+	ls -dt "$runs"/*/ 2>/dev/null | tail -n +61 | xargs -r rm -rf
+fi
+mkdir -p "$run"
+if [ -n "$plan" ]; then
+	cp "$plan" "$run/plan"
+	timeout=$(awk '{ t += $2 + 30 } END { print t }' "$run/plan")
+else
+	printf 'cmd %s %s\n' "$timeout" "$cmd" >"$run/plan"
+fi
 
 # QEMU TCG with KASAN is slow: about 70 s of setup around the command
 # (program starts cost a second, a kmemleak scan ten), more under load.
@@ -52,8 +77,6 @@ esac
 
 cat >"$run/env" <<ENV
 WORKDIR=$(printf '%q' "$top")
-CMD=$(printf '%q' "$cmd")
-CMD_TIMEOUT=$timeout
 HUNG_TIMEOUT=$hung
 MDEVFW_LANE=$lane
 MDEVFW_MODDIR=$(printf '%q' "$moddir")
@@ -67,7 +90,7 @@ uml-debug|uml-bench|uml-debug-naive*)
 	kdir=$("$top/scripts/kernel.sh" "${lane%%-naive*}" | tail -1) || exit 1
 	# UML takes its console on fd 1; the guest's log is read from dmesg.txt.
 	timeout -k 10 "$host_timeout" "$kdir/linux" mem="$mem" rootfstype=hostfs rootflags=/ rw \
-		init="$top/selftests/lib/guest-init.sh" RUN="$run" quiet \
+		init="$top/selftests/lib/guest-init.sh" RUN="$run" quiet log_buf_len=16M \
 		con=null con0=null,fd:1 </dev/null >"$run/console.log" 2>&1
 	vmrc=$?
 	;;
@@ -90,17 +113,23 @@ if "$top/selftests/lib/detect.sh" --before-init "$run" >"$run/boot-splat.txt"; t
 	echo "vm-run: the kernel splatted before init, not in our code; booting again:"
 	sed 's/^/  | /' "$run/boot-splat.txt" | head -20
 	mkdir -p "$run/first-boot"
-	mv "$run"/{console.log,dmesg.txt,out.log,rc,kmemleak.txt,lockdep.txt} "$run/first-boot/" 2>/dev/null
+	mv "$run"/{console.log,dmesg.txt,out.log,t.*,kmemleak.txt,lockdep.txt,tainted} \
+		"$run/first-boot/" 2>/dev/null
 	rm -f "$run/host-timeout" "$run/timed-out"
 	boot
 fi
 secs=$(echo "$(date +%s.%N) - $start" | bc)
 
-[ -n "$quiet" ] || cat "$run/out.log" 2>/dev/null
-rc=$(cat "$run/rc" 2>/dev/null || echo 125)
+[ -n "$quiet" ] || [ -n "$plan" ] || cat "$run/t.cmd.out" 2>/dev/null
+rc=$(cat "$run/t.cmd.rc" 2>/dev/null || echo 125)
 if [ -e "$run/host-timeout" ]; then
 	echo "vm-run: the VM did not finish in ${host_timeout}s; console tail:"
 	tail -60 "$run/console.log" | sed 's/^/  | /'
+fi
+if [ -n "$plan" ]; then
+	printf 'vm-run: lane %s, %.1f s, run dir %s\n' "$lane" "$secs" "$run"
+	[ -e "$run/host-timeout" ] && exit 1
+	exit 0
 fi
 printf 'vm-run: lane %s, %.1f s, command exit %s, run dir %s\n' "$lane" "$secs" "$rc" "$run"
 if [ -n "$expect" ]; then

@@ -2,8 +2,17 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The negative test: load the deliberately broken fixture in MODE (abba,
-# leak or uaf). The runner boots once per mode and expects the splat
-# detector to report it; this script only commits the sin.
+# leak, uaf, warn, refcount, hung or stall). The runner boots once per mode
+# and expects the splat detector to report it; this script only commits the
+# sin. hung and stall last past the kernel's own limits, read here.
 . "$(dirname "$0")/lib/guest.sh"
-mode=${1:?usage: fixture.sh abba|leak|uaf}
-insmod "$MDEVFW_MODDIR/selftests/fixture/mdevfw_splat_fixture.ko" mode="$mode"
+mode=${1:?usage: fixture.sh abba|leak|uaf|warn|refcount|hung|stall}
+args=()
+case $mode in
+hung)
+	# Two checks of the hung-task detector, and a margin.
+	args=(secs=$(( 2 * $(cat /proc/sys/kernel/hung_task_timeout_secs) + 3 ))) ;;
+stall)
+	args=(secs=$(( $(cat /sys/module/rcupdate/parameters/rcu_cpu_stall_timeout) + 10 ))) ;;
+esac
+insmod "$MDEVFW_MODDIR/selftests/fixture/mdevfw_splat_fixture.ko" mode="$mode" "${args[@]}"

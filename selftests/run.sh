@@ -1,16 +1,31 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Run the selftests of selftests/tests.list, one VM boot per test and lane,
-# and count their TAP cases. Each boot adds one case of its own: that the
-# kernel log stayed clean (or, for an expected splat, that it was caught).
+# Run the selftests of selftests/tests.list on their lanes and count their
+# TAP cases.
 #
 #   run.sh [--lanes uml-debug,x86-debug-smp,stock] [--only REGEX]
 #
+# Tests that expect a clean kernel share boots: those of one lane with the
+# same boot name run one after another in one VM (guest-init.sh isolates
+# them), and the detector judges each test's part of the kernel log, then
+# the boot as a whole (leaks, lockdep still on, taint, modules that would not
+# unload, a log that kept its start). A test that expects a splat has a boot
+# of its own, because lockdep and KASAN switch off after their first report.
+#
+# Each test adds to its TAP cases one of its own, "kernel log clean" (or,
+# for an expected splat, that the detector caught it), and fails if it
+# exits non-zero, plans no case, runs fewer cases than it planned, or skips
+# one: a test listed on a lane must run there. Each shared boot adds a case.
+# A lane name that is not a lane, or a selected test and lane that produced
+# no result, fails.
+#
 # Results go, one "PASS|FAIL|SKIP name" line each, to $MDEVFW_RESULTS when
 # set (make check sums them); otherwise the summary line ends the output.
+# The exit status is 0 only if nothing failed.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
+known_lanes=" uml-debug uml-debug-naive uml-debug-naive-active x86-debug-smp stock "
 lanes=uml-debug
 only=.
 while [ $# -gt 0 ]; do
@@ -23,60 +38,148 @@ done
 results=${MDEVFW_RESULTS:-$(mktemp)}
 own_results=
 [ -n "${MDEVFW_RESULTS:-}" ] || own_results=1
+start_lines=$(wc -l <"$results")
 
 record() { echo "$1 $2" >>"$results"; echo "$1 $2"; }
+indent() { sed 's/^/#   /'; }
 
-while read -r name tlanes timeout expect cmd; do
+# tap NAME LANE OUT RC: the TAP cases of one test's output, and its exit.
+tap() {
+	local id="${1}[$2]" out=$3 rc=$4 plan n=0 line desc
+	plan=$(grep -m1 -oE '^1\.\.[0-9]+' "$out" 2>/dev/null | cut -c4-)
+	while IFS= read -r line; do
+		n=$((n + 1))
+		desc=$(sed -E 's/^(not )?ok [0-9]+ ?(- )?//' <<<"$line")
+		case $line in
+		"not ok"*) record FAIL "$id: $desc" ;;
+		*"# SKIP"* | *"# skip"*)
+			record SKIP "$id: $desc"
+			record FAIL "$id: skipped on a lane that lists it: $desc" ;;
+		*) record PASS "$id: $desc" ;;
+		esac
+	done < <(grep -E '^(not )?ok [0-9]+' "$out" 2>/dev/null)
+	grep -E '^(# |Bail out)' "$out" 2>/dev/null | grep -v '^# Totals' | indent | head -40
+	if [ "$plan" = 0 ]; then
+		grep -m3 -iE 'skip' "$out" | indent
+		record SKIP "$id: planned no case"
+		record FAIL "$id: skipped on a lane that lists it (plan 1..0)"
+	elif [ -z "$plan" ] || [ "$plan" != "$n" ]; then
+		grep -vE '^(not )?ok [0-9]+' "$out" 2>/dev/null | tail -30 | indent
+		record FAIL "$id: ran $n of ${plan:-no} planned cases"
+	fi
+	case $rc in
+	0) ;;
+	'') record FAIL "$id: did not run (an earlier test of its boot hung, or the VM died)" ;;
+	*) tail -5 "$out" 2>/dev/null | indent
+	   record FAIL "$id: exited with status $rc" ;;
+	esac
+}
+
+# One line of tests.list per test: name lanes timeout expect boot command.
+entries=()
+while read -r name tlanes timeout expect boot cmd; do
 	case $name in ''|'#'*) continue ;; esac
-	[[ $name =~ $only ]] || continue
 	for lane in ${tlanes//,/ }; do
-		[[ ,$lanes, == *",$lane,"* ]] || continue
-		id="$name[$lane]"
-		log=$top/.build/logs/$name.$lane.log
-		mkdir -p "$top/.build/logs"
-		args=(--lane "$lane" --timeout "$timeout")
-		[ "$expect" = - ] || args+=(--expect "$expect")
-		echo "# ---- $id: $cmd"
-		"$top/scripts/vm-run.sh" "${args[@]}" -- bash $cmd >"$log" 2>&1
-		rc=$?
-		if [ "$expect" != - ]; then
-			grep -E '^(vm-run|detect):' "$log" | sed 's/^/#   /'
-			if [ $rc = 0 ]; then
-				record PASS "$id: the detector catches the $expect splat"
-			else
-				sed 's/^/#   /' "$log" | tail -40
-				record FAIL "$id: the detector missed the $expect splat"
-			fi
+		if [[ $known_lanes != *" $lane "* ]]; then
+			record FAIL "${name}[$lane]: tests.list names no such lane"
 			continue
 		fi
-		plan=$(grep -m1 -oE '^1\.\.[0-9]+' "$log" | cut -c4-)
-		n=0
-		while IFS= read -r line; do
-			n=$((n + 1))
-			desc=$(sed -E 's/^(not )?ok [0-9]+ ?//' <<<"$line")
-			case $line in
-			"not ok"*) record FAIL "$id: $desc" ;;
-			*"# SKIP"*) record SKIP "$id: $desc" ;;
-			*) record PASS "$id: $desc" ;;
-			esac
-		done < <(grep -E '^(not )?ok [0-9]+' "$log")
-		grep -E '^(# |Bail out)' "$log" | grep -v '^# Totals' | sed 's/^/#   /' | head -40
-		if [ -z "$plan" ] || [ "$plan" != "$n" ]; then
-			grep -vE '^(not )?ok [0-9]+' "$log" | tail -30 | sed 's/^/#   /'
-			record FAIL "$id: ran $n of ${plan:-no} planned cases"
-		fi
-		if grep -q '^detect: kernel log clean' "$log"; then
-			record PASS "$id: kernel log clean"
-		else
-			sed -n '/^detect:/,$p' "$log" | head -80 | sed 's/^/#   /'
-			record FAIL "$id: kernel log clean"
-		fi
+		[[ ,$lanes, == *",$lane,"* ]] || continue
+		[[ $name =~ $only ]] || continue
+		entries+=("$lane $name $timeout $expect $boot $cmd")
 	done
 done <"$top/selftests/tests.list"
 
+# Boots in the order of their first test, lane by lane as --lanes lists them.
+boots=()
+for lane in ${lanes//,/ }; do
+	for e in "${entries[@]}"; do
+		read -r l name timeout expect boot cmd <<<"$e"
+		[ "$l" = "$lane" ] || continue
+		if [ "$expect" != - ]; then
+			boots+=("$lane =$name")
+		elif [[ " ${boots[*]} " != *" $lane @$boot "* ]]; then
+			boots+=("$lane @$boot")
+		fi
+	done
+done
+
+mkdir -p "$top/.build/logs"
+nboot=0
+for b in "${boots[@]}"; do
+	read -r lane key <<<"$b"
+	nboot=$((nboot + 1))
+	t0=$(date +%s)
+	if [[ $key == =* ]]; then
+		# An expected splat: a boot of its own.
+		for e in "${entries[@]}"; do
+			read -r l name timeout expect boot cmd <<<"$e"
+			[ "$l" = "$lane" ] && [ "$name" = "${key#=}" ] && break
+		done
+		id="${name}[$lane]"
+		log=$top/.build/logs/$name.$lane.log
+		echo "# ---- $id: $cmd (expects $expect)"
+		if "$top/scripts/vm-run.sh" --lane "$lane" --timeout "$timeout" --expect "$expect" \
+			-- bash $cmd >"$log" 2>&1; then
+			grep -E '^(vm-run|detect):' "$log" | indent
+			record PASS "$id: the detector catches the $expect splat"
+		else
+			indent <"$log" | tail -40
+			record FAIL "$id: the detector missed the $expect splat"
+		fi
+		echo "# ---- $id: $(( $(date +%s) - t0 )) s"
+		continue
+	fi
+	# A shared boot: its plan, one test a line.
+	run=$(mktemp -d "$top/.build/runs/$lane.${key#@}.XXXXXX" 2>/dev/null ||
+	      { mkdir -p "$top/.build/runs" && mktemp -d "$top/.build/runs/$lane.${key#@}.XXXXXX"; })
+	names=()
+	: >"$run/plan.in"
+	for e in "${entries[@]}"; do
+		read -r l name timeout expect boot cmd <<<"$e"
+		[ "$l" = "$lane" ] && [ "$expect" = - ] && [ "@$boot" = "$key" ] || continue
+		names+=("$name")
+		echo "$name $timeout $cmd" >>"$run/plan.in"
+	done
+	log=$top/.build/logs/boot-${key#@}.$lane.log
+	echo "# ---- boot $nboot on $lane: ${names[*]}"
+	"$top/scripts/vm-run.sh" --lane "$lane" --run "$run" --plan "$run/plan.in" >"$log" 2>&1
+	vmrc=$?
+	[ $vmrc = 0 ] || indent <"$log" | tail -20
+	for name in "${names[@]}"; do
+		out=$run/t.$name.out
+		cp "$out" "$top/.build/logs/$name.$lane.log" 2>/dev/null
+		tap "$name" "$lane" "$out" "$(cat "$run/t.$name.rc" 2>/dev/null)"
+		if [ ! -e "$run/t.$name.rc" ]; then
+			record FAIL "${name}[$lane]: kernel log clean (the test did not run)"
+		elif det=$("$top/selftests/lib/detect.sh" --test "$name" "$run"); then
+			record PASS "${name}[$lane]: kernel log clean"
+		else
+			indent <<<"$det" | head -80
+			record FAIL "${name}[$lane]: kernel log clean"
+		fi
+	done
+	if det=$("$top/selftests/lib/detect.sh" --boot "$run"); then
+		grep -E '^detect: .*injected' <<<"$det" | indent
+		record PASS "boot ${key#@}[$lane]: no leak, no taint, lockdep on, modules unloaded, log whole"
+	else
+		indent <<<"$det" | head -80
+		record FAIL "boot ${key#@}[$lane]: no leak, no taint, lockdep on, modules unloaded, log whole"
+	fi
+	echo "# ---- boot $nboot on $lane: $(( $(date +%s) - t0 )) s, run dir $run"
+done
+
+# Every selected test and lane must have produced a result.
+for e in "${entries[@]}"; do
+	read -r lane name _ <<<"$e"
+	tail -n +"$((start_lines + 1))" "$results" | grep -qF " ${name}[$lane]: " ||
+		record FAIL "${name}[$lane]: no result"
+done
+
+f=$(tail -n +"$((start_lines + 1))" "$results" | grep -c '^FAIL')
 if [ -n "$own_results" ]; then
-	p=$(grep -c '^PASS' "$results"); f=$(grep -c '^FAIL' "$results"); s=$(grep -c '^SKIP' "$results")
+	p=$(grep -c '^PASS' "$results"); s=$(grep -c '^SKIP' "$results")
 	rm -f "$results"
 	echo "$p passed, $f failed, $s skipped"
-	[ "$f" = 0 ]
 fi
+[ "$f" = 0 ]

@@ -4,13 +4,20 @@
 # The splat detector: reads what a VM run left in RUN and says whether the
 # kernel stayed clean.
 #
-#   detect.sh RUN            exit 0 if clean, 1 and a report if not
-#   detect.sh RUN KIND       exit 0 only if a splat of KIND was found
+#   detect.sh RUN              exit 0 if clean, 1 and a report if not
+#   detect.sh RUN KIND[:RE...] exit 0 only if a splat of KIND was found, and
+#                              every RE matches the report's first 60 lines
+#   detect.sh --test NAME RUN  only the part of the log that test NAME
+#                              wrote (between guest-init's markers)
+#   detect.sh --boot RUN       only what belongs to the whole boot: leaks,
+#                              lockdep off, timeouts, taint, modules that
+#                              would not unload, a log that lost its start,
+#                              and reports outside every test's part
 #
 # Kinds: lockdep kasan kmemleak bug warning hung rcu-stall refcount oops
-# debug-locks-off timeout. The stack dumps that fault injection prints
-# ("FAULT_INJECTION: forcing a failure", "page allocation failure") are
-# counted as injected, not as splats.
+# debug-locks-off timeout taint unload log-lost. The stack dumps that fault
+# injection prints ("FAULT_INJECTION: forcing a failure", "page allocation
+# failure") are counted as injected, not as splats.
 set -u
 # --before-init RUN: exit 0 (and print it) if the kernel reported a splat
 # before it ran init, that is, before any of our code could run.
@@ -22,15 +29,39 @@ if [ "${1:-}" = --before-init ]; then
 	head -n "$n" "$log" | grep -m3 -E 'BUG:|WARNING:|Oops|KASAN|refcount_t:|INFO: task' && exit 0
 	exit 1
 fi
+part=all
+test=
+case ${1:-} in
+--test) part=one; test=${2:?}; shift 2 ;;
+--boot) part=boot; shift ;;
+esac
 run=${1:?usage: detect.sh RUN [KIND]}
 expect=${2:-}
-log=$run/dmesg.txt
-[ -s "$log" ] || log=$run/console.log
+full=$run/dmesg.txt
+[ -s "$full" ] || full=$run/console.log
 # After a timeout: the log from before the dump of blocked tasks, then the rest.
 if [ -s "$run/dmesg-timeout.txt" ]; then
-	cat "$run/dmesg-timeout.txt" "$log" >"$run/dmesg-all.txt"
-	log=$run/dmesg-all.txt
+	cat "$run/dmesg-timeout.txt" "$full" >"$run/dmesg-all.txt"
+	full=$run/dmesg-all.txt
 fi
+# The part of the log to judge: one test's, what lies outside every test's,
+# or all of it.
+log=$full
+case $part in
+one)
+	log=$run/dmesg.$test.txt
+	awk -v b="mdevfw-test: begin $test" -v e="mdevfw-test: end $test" '
+	function is(m) { return index($0, m) && substr($0, index($0, m) + length(m)) == "" }
+	is(b) { on = 1; next }
+	is(e) { on = 0 }
+	on' "$full" >"$log"
+	;;
+boot)
+	log=$run/dmesg.boot.txt
+	awk '/mdevfw-test: begin / { on = 1; next } /mdevfw-test: end / { on = 0; next } !on' \
+		"$full" >"$log"
+	;;
+esac
 
 classify() {
 	awk '
@@ -56,16 +87,30 @@ classify() {
 	/WARNING:/ || /------------\[ cut here \]------------/ { print "warning\t" $0; next }
 	/ODEBUG:/ { print "bug\t" $0; next }
 	' "$log" 2>/dev/null
+	[ "$part" = one ] && return
 	if [ -s "$run/kmemleak.txt" ]; then
 		grep -h 'unreferenced object' "$run/kmemleak.txt" | sed 's/^/kmemleak\t/'
 	fi
 	if [ -s "$run/lockdep.txt" ] && grep -q 'debug_locks: *0' "$run/lockdep.txt"; then
 		echo -e "debug-locks-off\tlockdep turned itself off (debug_locks: 0)"
 	fi
-	[ -e "$run/timed-out" ] && echo -e "timeout\tthe command did not finish in time"
+	[ -e "$run/timed-out" ] && echo -e "timeout\t$(cat "$run/timed-out") did not finish in time"
 	[ -e "$run/host-timeout" ] && echo -e "timeout\tthe VM did not power off in time"
-	[ -s "$run/dmesg.txt" ] || [ -e "$run/host-timeout" ] ||
+	if [ -s "$run/dmesg.txt" ]; then
+		# A log that wrapped lost its first reports: it must begin at the banner.
+		head -n 3 "$run/dmesg.txt" | grep -q 'Linux version' ||
+			echo -e "log-lost\tthe saved kernel log does not begin at the boot banner: it wrapped"
+	elif [ ! -e "$run/host-timeout" ]; then
 		echo -e "oops\tthe VM left no kernel log: it died before the end of its init"
+	fi
+	# W (warning), B (bad page) and D (died): a report we did not parse still taints.
+	local t
+	t=$(cat "$run/tainted" 2>/dev/null || echo 0)
+	(( t & (512 | 32 | 128) )) && echo -e "taint\tthe kernel is tainted $t (W, B or D set)"
+	for t in "$run"/t.*.unload; do
+		[ -s "$t" ] && sed "s/^/unload\t/" "$t"
+	done
+	return 0
 }
 
 found=$(classify)
@@ -86,9 +131,23 @@ report() {
 }
 
 if [ -n "$expect" ]; then
-	# KIND may list alternatives: lockdep|hung.
-	if printf '%s\n' "$found" | grep -qE "^($expect)	"; then
-		echo "detect: expected $expect splat caught: $(printf '%s\n' "$found" | grep -m1 -E "^($expect)	" | cut -f2-)"
+	# KIND may list alternatives (lockdep|hung), and then regular
+	# expressions that the report must match (lockdep:mdevfw_srcu:lock_key).
+	kind=${expect%%:*}
+	res=()
+	[ "$kind" = "$expect" ] || IFS=: read -r -a res <<<"${expect#*:}"
+	if printf '%s\n' "$found" | grep -qE "^($kind)	"; then
+		line=$(printf '%s\n' "$found" | grep -m1 -E "^($kind)	" | cut -f2-)
+		first=$(grep -n -m1 -F -- "$line" "$log" | cut -d: -f1)
+		block=$(sed -n "${first:-1},$(( ${first:-1} + 60 ))p" "$log")
+		for re in "${res[@]}"; do
+			if ! grep -qE -- "$re" <<<"$block"; then
+				echo "detect: the $kind report does not mention '$re':"
+				sed 's/^/  | /' <<<"$block" | head -40
+				exit 1
+			fi
+		done
+		echo "detect: expected $kind splat caught: $line${res:+ (matches ${res[*]})}"
 		exit 0
 	fi
 	echo "detect: expected a $expect splat, found: ${found:-nothing}"

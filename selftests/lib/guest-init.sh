@@ -3,11 +3,20 @@
 #
 # Init of every test VM, on every lane. The host's root is our root (hostfs
 # on UML, 9p under QEMU), so the repository and the run directory are seen
-# at the same paths as on the host. vm-run.sh writes $RUN/env first.
+# at the same paths as on the host. vm-run.sh writes $RUN/env and the plan,
+# $RUN/plan: one test a line, "NAME TIMEOUT COMMAND...".
 #
-# It runs the command, unloads our modules, lets kmemleak age and scan,
-# saves the kernel log and powers off. A command that does not finish in
-# time gets its blocked tasks dumped (sysrq w) before the power-off.
+# Each test of the plan runs in turn, isolated from the ones before it:
+# fresh tmpfs over the guest-only directories, and afterwards every process
+# it started is killed and every module it loaded is unloaded (a module
+# that will not unload is recorded: objects it still holds would hide from
+# kmemleak). Its output goes to $RUN/t.NAME.out, its exit status to
+# $RUN/t.NAME.rc, and the kernel log gets "mdevfw-test: begin/end NAME"
+# markers, so the detector can tell which test a report came from.
+#
+# At the end it lets kmemleak age and scan, saves the kernel log, the taint
+# mask and lockdep's state, and powers off. A test that does not finish in
+# time gets its blocked tasks dumped (sysrq w), and no later test runs.
 RUN=${RUN:?}
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 # shellcheck source=/dev/null
@@ -25,11 +34,6 @@ mount -t devpts devpts /dev/pts
 for i in 0:stdin 1:stdout 2:stderr; do
 	[ -e /dev/${i#*:} ] || ln -s /proc/self/fd/${i%%:*} /dev/${i#*:}
 done
-# Guest-only state: never touch the host's copies.
-mount -t tmpfs tmpfs /run
-for d in /etc/mdevctl.d /etc/udev/rules.d /var/tmp; do
-	[ -d "$d" ] && mount -t tmpfs tmpfs "$d"
-done
 hostname mdevfw-vm
 echo 1 >/proc/sys/kernel/sysrq
 echo "$HUNG_TIMEOUT" >/proc/sys/kernel/hung_task_timeout_secs 2>/dev/null
@@ -39,35 +43,83 @@ echo 0 >/proc/sys/kernel/hung_task_panic 2>/dev/null
 cd "$WORKDIR" || exit 1
 export MDEVFW_LANE MDEVFW_MODDIR MDEVFW_KSRC MDEVFW_TOP="$WORKDIR"
 echo "vm: $(uname -r) lane=$MDEVFW_LANE cpus=$(nproc)" >"$RUN/out.log"
-setsid bash -c "$CMD" >>"$RUN/out.log" 2>&1 </dev/null &
-pid=$!
-# A bounded wait that needs no sleep loop: timeout(1) on a wait for the pid.
-if timeout "$CMD_TIMEOUT" tail --pid=$pid -f /dev/null; then
-	wait $pid
-	echo $? >"$RUN/rc"
-else
-	echo "vm: command still running after ${CMD_TIMEOUT}s: blocked tasks follow" >>"$RUN/out.log"
-	# The dump of blocked tasks can push the first reports out of the ring.
-	dmesg >"$RUN/dmesg-timeout.txt"
-	echo w >/proc/sysrq-trigger
-	echo 124 >"$RUN/rc"
-	echo timeout >"$RUN/timed-out"
-fi
 
-if [ ! -e "$RUN/timed-out" ]; then
-	# Unload ours, newest first, so kmemleak sees whatever they left.
-	for m in $(awk '$1 ~ /^mdevfw/ { print $1 }' /proc/modules); do
-		rmmod "$m" 2>>"$RUN/out.log"
+# Guest-only state, fresh for every test: never touch the host's copies.
+isolate() {
+	local d
+	for d in /run /etc/mdevctl.d /etc/udev/rules.d /var/tmp; do
+		[ -d "$d" ] || continue
+		while grep -q " $d tmpfs " /proc/mounts; do umount -l "$d" || break; done
+		mount -t tmpfs tmpfs "$d"
 	done
-	if [ -w /sys/kernel/debug/kmemleak ]; then
-		# kmemleak reports only objects older than 5 s: the wait is part of the check.
-		sleep 6
-		echo scan >/sys/kernel/debug/kmemleak
-		echo scan >/sys/kernel/debug/kmemleak
-		cat /sys/kernel/debug/kmemleak >"$RUN/kmemleak.txt"
+}
+
+user_pids() {
+	local p
+	for p in /proc/[0-9]*; do
+		# Kernel threads have an empty command line.
+		[ -s "$p/cmdline" ] && echo "${p#/proc/}"
+	done
+}
+
+# kill_new BEFORE: kill every user process not in BEFORE, and wait for it.
+kill_new() {
+	local p left=()
+	for p in $(user_pids); do
+		[[ " $1 " == *" $p "* ]] || [ "$p" = $$ ] || left+=("$p")
+	done
+	[ ${#left[@]} -gt 0 ] || return 0
+	kill -9 "${left[@]}" 2>/dev/null
+	for p in "${left[@]}"; do
+		timeout 10 tail --pid="$p" -f /dev/null 2>/dev/null
+	done
+}
+
+# unload_new BEFORE: unload, newest first, every module not in BEFORE.
+unload_new() {
+	local m err
+	for m in $(awk '{ print $1 }' /proc/modules); do
+		[[ " $1 " == *" $m "* ]] && continue
+		err=$(rmmod "$m" 2>&1) || echo "rmmod $m: ${err:-failed}"
+	done
+}
+
+while read -r name tmo cmd; do
+	[ -n "$name" ] || continue
+	isolate
+	pids=" $(user_pids | tr '\n' ' ')"
+	mods=" $(awk '{ print $1 }' /proc/modules | tr '\n' ' ')"
+	echo "mdevfw-test: begin $name" >/dev/kmsg
+	setsid bash -c "$cmd" >"$RUN/t.$name.out" 2>&1 </dev/null &
+	pid=$!
+	# A bounded wait that needs no sleep loop: timeout(1) on a wait for the pid.
+	if timeout "$tmo" tail --pid=$pid -f /dev/null; then
+		wait $pid
+		echo $? >"$RUN/t.$name.rc"
+	else
+		echo "vm: $name still running after ${tmo}s: blocked tasks follow" >>"$RUN/t.$name.out"
+		# The dump of blocked tasks is long; keep the log before it too.
+		dmesg >"$RUN/dmesg-timeout.txt"
+		echo w >/proc/sysrq-trigger
+		echo 124 >"$RUN/t.$name.rc"
+		echo "$name" >"$RUN/timed-out"
+		break
 	fi
+	kill_new "$pids"
+	unload_new "$mods" >"$RUN/t.$name.unload"
+	cat /proc/sys/kernel/tainted >"$RUN/t.$name.tainted"
+	echo "mdevfw-test: end $name" >/dev/kmsg
+done <"$RUN/plan"
+
+if [ ! -e "$RUN/timed-out" ] && [ -w /sys/kernel/debug/kmemleak ]; then
+	# kmemleak reports only objects older than 5 s: the wait is part of the check.
+	sleep 6
+	echo scan >/sys/kernel/debug/kmemleak
+	echo scan >/sys/kernel/debug/kmemleak
+	cat /sys/kernel/debug/kmemleak >"$RUN/kmemleak.txt"
 fi
 grep -s debug_locks /proc/lockdep_stats >"$RUN/lockdep.txt"
+cat /proc/sys/kernel/tainted >"$RUN/tainted"
 dmesg >"$RUN/dmesg.txt"
 sync
 echo o >/proc/sysrq-trigger
