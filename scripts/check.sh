@@ -4,15 +4,17 @@
 # make check: from a fresh Debian 12 machine to a test verdict.
 #   1. install the Debian packages we need (idempotent, quiet)
 #   2. check free disk
-#   3. get the test kernels (cache or build)
-#   4. build the modules for every lane, W=1 with no warnings
-#   5. checkpatch --strict on every C file and header
-#   6. sparse (C=2)
-#   7. the DKMS-style build of the sample as an external vendor module
-#   8. every selftest, on its lanes
-# The last line is "N passed, N failed".
+#   3. start the test kernels (cache or build) in the background
+#   4. meanwhile: the stock lane (distro kernel and headers), its modules,
+#      checkpatch, the DKMS-style vendor build, the tools, the stock tests
+#   5. once the UML kernel is there: its modules (W=1, and the two naive
+#      builds), sparse, the uml lanes' tests, while the x86 kernel builds
+#   6. once the x86 kernel is there: its modules and tests
+# Every phase prints its time, and a table of them ends the run. The last
+# line is "N passed, N failed".
 #
-# MDEVFW_LANES limits the lanes (default: uml-debug,x86-debug-smp,stock).
+# MDEVFW_LANES limits the lanes (default: uml-debug,x86-debug-smp,stock);
+# the naive lanes come with uml-debug.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
@@ -21,14 +23,28 @@ export MDEVFW_RESULTS=$top/.build/results.txt
 mkdir -p .build
 : >"$MDEVFW_RESULTS"
 t0=$(date +%s)
+phases=()
+phase_name=
+phase_t=$t0
 
+has_lane() { [[ ,$lanes, == *",$1,"* ]]; }
 record() { echo "$1 $2" >>"$MDEVFW_RESULTS"; echo "$1 $2"; }
-step() { echo "== $* ($(( $(date +%s) - t0 )) s)"; }
+step() {
+	local now
+	now=$(date +%s)
+	[ -z "$phase_name" ] || phases+=("$(printf '%6d s  %s' $((now - phase_t)) "$phase_name")")
+	phase_name=$*
+	phase_t=$now
+	echo "== $* (at $((now - t0)) s)"
+}
 finish() {
 	local p f s
+	step end
 	p=$(grep -c '^PASS' "$MDEVFW_RESULTS")
 	f=$(grep -c '^FAIL' "$MDEVFW_RESULTS")
 	s=$(grep -c '^SKIP' "$MDEVFW_RESULTS")
+	echo "== phases (wall clock; the kernels build in the background):"
+	printf '   %s\n' "${phases[@]}"
 	echo "== done in $(( $(date +%s) - t0 )) s"
 	grep '^FAIL' "$MDEVFW_RESULTS" | sed 's/^/   /'
 	if [ "$s" -gt 0 ]; then
@@ -40,6 +56,26 @@ finish() {
 	exit
 }
 fatal() { record FAIL "$1"; finish; }
+
+# tests LANES: the selftests of those lanes; a runner that fails without
+# recording why still fails the run.
+tests() {
+	local before after
+	before=$(grep -c '^FAIL' "$MDEVFW_RESULTS")
+	selftests/run.sh --lanes "$1"
+	local rc=$?
+	after=$(grep -c '^FAIL' "$MDEVFW_RESULTS")
+	[ $rc = 0 ] || [ "$after" -gt "$before" ] || record FAIL "selftests on $1: runner exited $rc"
+}
+
+# build LANE: the lane's modules, W=1, no warnings.
+build() {
+	if scripts/build-modules.sh "$1" >/dev/null; then
+		record PASS "build: modules for $1, W=1, no warnings"
+	else
+		record FAIL "build: modules for $1, W=1, no warnings"
+	fi
+}
 
 step "packages"
 pkgs=(linux-source-6.12 build-essential flex bison bc libelf-dev libssl-dev xz-utils
@@ -66,44 +102,41 @@ done
 echo "free under $cache: $free_mb MB, need about $need_mb MB"
 [ "$free_mb" -ge "$need_mb" ] || fatal "free disk: need $need_mb MB under $cache, have $free_mb MB"
 
-step "test kernels"
-scripts/kernel.sh uml-debug || fatal "build the uml-debug kernel"
-[[ $lanes == *x86-debug-smp* ]] && { scripts/kernel.sh x86-debug || fatal "build the x86-debug kernel"; }
-[[ $lanes == *stock* ]] && { scripts/stock.sh || fatal "prepare the stock kernel"; }
+step "kernel source"
+ksrc=$(scripts/kernel.sh --src | tail -1) || fatal "extract the kernel source"
 
-step "modules (W=1)"
-for lane in ${lanes//,/ } uml-debug-naive uml-debug-naive-active; do
-	if scripts/build-modules.sh "$lane" >/dev/null; then
-		record PASS "build: modules for $lane, W=1, no warnings"
-	else
-		record FAIL "build: modules for $lane, W=1, no warnings"
+# The kernels build one after the other in the background (each uses every
+# core); the fifo says when each is done, so nothing polls.
+kfifo=.build/kernels.fifo
+rm -f "$kfifo"
+mkfifo "$kfifo"
+klog=.build/kernels.log
+: >"$klog"
+(
+	scripts/kernel.sh uml-debug >>"$klog" 2>&1
+	echo "uml-debug $?" >"$kfifo"
+	if has_lane x86-debug-smp; then
+		scripts/kernel.sh x86-debug >>"$klog" 2>&1
+		echo "x86-debug $?" >"$kfifo"
 	fi
-done
-make -s -C selftests >/dev/null || fatal "build: selftest tools"
+) &
+kpid=$!
+exec 3<>"$kfifo"
+kernel_ready() {
+	local name rc
+	read -r name rc <&3
+	grep -E '^kernel.sh: (built|.*cached)' "$klog" | sed 's/^/   /'
+	[ "$name" = "$1" ] || fatal "kernels: expected $1, got $name"
+	if [ "$rc" != 0 ]; then
+		tail -40 "$klog"
+		fatal "build the $1 kernel"
+	fi
+}
 
-step "checkpatch"
-ksrc=$(scripts/kernel.sh --src | tail -1)
-ignore=$(grep -vE '^(#|$)' .checkpatch-ignore | awk '{ print $1 }' | paste -sd, -)
-files=$(git ls-files '*.c' '*.h' 2>/dev/null || find . -name '*.[ch]' -not -path './.build/*')
-cp_out=$("$ksrc/scripts/checkpatch.pl" --strict --no-tree --terse --show-types \
-	${ignore:+--ignore "$ignore"} -f $files 2>&1 | grep -E ': (ERROR|WARNING|CHECK):')
-if [ -z "$cp_out" ]; then
-	record PASS "checkpatch --strict: $(echo $files | wc -w) files clean"
-else
-	echo "$cp_out" | head -40
-	record FAIL "checkpatch --strict: $(echo "$cp_out" | wc -l) findings"
-fi
-
-step "sparse"
-if sp=$(scripts/build-modules.sh uml-debug C=2 2>&1); then
-	record PASS "sparse (C=2) clean"
-else
-	echo "$sp" | grep -E 'warning|error' | head -30
-	record FAIL "sparse (C=2) clean"
-fi
-
-if [[ $lanes == *stock* ]]; then
-	step "external vendor build"
+if has_lane stock; then
+	step "stock lane: distro kernel, headers, modules, DKMS and vendor build"
+	scripts/stock.sh >/dev/null || fatal "prepare the stock kernel"
+	build stock
 	if scripts/vendor-build.sh; then
 		record PASS "build: dkms.conf, and the sample as an external module against installed mdevfw"
 	else
@@ -111,6 +144,60 @@ if [[ $lanes == *stock* ]]; then
 	fi
 fi
 
-step "selftests"
-selftests/run.sh --lanes "$lanes,uml-debug-naive,uml-debug-naive-active"
+step "checkpatch"
+ignore=$(grep -vE '^(#|$)' .checkpatch-ignore | awk '{ print $1 }' | paste -sd, -)
+files=$(git ls-files '*.c' '*.h' 2>/dev/null || find . -name '*.[ch]' -not -path './.build/*')
+nfiles=$(echo $files | wc -w)
+if [ ! -x "$ksrc/scripts/checkpatch.pl" ]; then
+	record FAIL "checkpatch --strict: no $ksrc/scripts/checkpatch.pl"
+else
+	# Its verdict is its exit status; the findings are what it printed.
+	cp_out=$("$ksrc/scripts/checkpatch.pl" --strict --no-tree --terse --show-types \
+		${ignore:+--ignore "$ignore"} -f $files 2>&1)
+	cp_rc=$?
+	cp_found=$(grep -E ': (ERROR|WARNING|CHECK):' <<<"$cp_out")
+	if [ $cp_rc = 0 ] && [ -z "$cp_found" ] && [ "$nfiles" -gt 0 ]; then
+		record PASS "checkpatch --strict: $nfiles files clean"
+	else
+		echo "${cp_found:-$cp_out}" | head -40
+		record FAIL "checkpatch --strict: exit $cp_rc, $(grep -c . <<<"$cp_found") findings"
+	fi
+fi
+
+make -s -C selftests >/dev/null || fatal "build: selftest tools"
+
+if has_lane stock; then
+	step "tests: stock"
+	tests stock
+fi
+
+step "waiting for the uml-debug kernel"
+kernel_ready uml-debug
+
+if has_lane uml-debug; then
+	step "uml-debug: modules (W=1), naive builds"
+	build uml-debug
+	build uml-debug-naive
+	build uml-debug-naive-active
+	step "tests: uml-debug and the naive lanes"
+	tests uml-debug,uml-debug-naive,uml-debug-naive-active
+	# After the tests: it rebuilds the lane's modules in place.
+	step "sparse"
+	if sp=$(scripts/build-modules.sh uml-debug C=2 2>&1); then
+		record PASS "sparse (C=2) clean"
+	else
+		echo "$sp" | grep -E 'warning|error' | head -30
+		record FAIL "sparse (C=2) clean"
+	fi
+fi
+
+if has_lane x86-debug-smp; then
+	step "waiting for the x86-debug kernel"
+	kernel_ready x86-debug
+	step "x86-debug-smp: modules (W=1)"
+	build x86-debug-smp
+	step "tests: x86-debug-smp"
+	tests x86-debug-smp
+fi
+wait "$kpid"
 finish
