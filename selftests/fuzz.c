@@ -102,7 +102,7 @@ TEST_F(parent, create)
 {
 	static const int ok[] = { 0, -EINVAL, -EEXIST, -EUSERS, 1 };
 	char buf[4096], path[128];
-	int i, ret, created = 0, bad = 0;
+	int i, ret, created = 0, rejected = 0, bad = 0;
 
 	for (i = 0; i < ITERS; i++) {
 		size_t len = make_input(buf, sizeof(buf), "0123456789abcdefABCDEF-\n",
@@ -113,6 +113,8 @@ TEST_F(parent, create)
 			TH_LOG("create: %d for %zu bytes", ret, len);
 			bad++;
 		}
+		if (ret == -EINVAL)
+			rejected++;
 		if (!ret) {
 			/* A valid UUID: take it out again, by its name. */
 			char uuid[37];
@@ -126,8 +128,12 @@ TEST_F(parent, create)
 			created++;
 		}
 	}
-	TH_LOG("create: %d inputs, %d created and removed", ITERS, created);
+	TH_LOG("create: %d inputs, %d created and removed, %d refused as malformed",
+	       ITERS, created, rejected);
 	EXPECT_EQ(0, bad);
+	/* A create that took nothing, or refused nothing, fuzzed nothing. */
+	EXPECT_GT(created, 0);
+	EXPECT_GT(rejected, 0);
 }
 
 TEST_F(parent, remove_and_loopback)
@@ -135,7 +141,7 @@ TEST_F(parent, remove_and_loopback)
 	static const int remove_ok[] = { 0, -EINVAL, 1 };
 	static const int attr_ok[] = { 0, -EINVAL, 1 };
 	char buf[4096], path[128], rpath[128];
-	int i, ret, bad = 0, removed = 0;
+	int i, ret, bad = 0, removed = 0, set = 0;
 
 	snprintf(path, sizeof(path), MDEVS "%s/loopback", self->valid_uuid);
 	snprintf(rpath, sizeof(rpath), MDEVS "%s/remove", self->valid_uuid);
@@ -148,6 +154,8 @@ TEST_F(parent, remove_and_loopback)
 			TH_LOG("loopback: %d for %zu bytes", ret, len);
 			bad++;
 		}
+		if (!ret)
+			set++;
 		len = make_input(buf, sizeof(buf), "0123456789xX+-\n ", "0");
 		ret = write_raw(rpath, buf, len);
 		if (!allowed(ret, remove_ok)) {
@@ -160,8 +168,11 @@ TEST_F(parent, remove_and_loopback)
 			ASSERT_EQ(0, sysfs_write(TYPE1 "create", self->valid_uuid));
 		}
 	}
-	TH_LOG("remove: %d inputs each, %d removed and re-created", ITERS, removed);
+	TH_LOG("remove: %d inputs each, %d removed and re-created, %d loopback writes taken",
+	       ITERS, removed, set);
 	EXPECT_EQ(0, bad);
+	EXPECT_GT(removed, 0);
+	EXPECT_GT(set, 0);
 }
 
 TEST(new_and_del_device)
@@ -169,7 +180,7 @@ TEST(new_and_del_device)
 	static const int new_ok[] = { 0, -EINVAL, -EEXIST, 1 };
 	static const int del_ok[] = { 0, -EINVAL, -ENOENT, 1 };
 	char buf[4096], dev[64];
-	int i, ret, bad = 0, made = 0;
+	int i, ret, bad = 0, made = 0, news = 0, dels = 0;
 
 	for (i = 0; i < ITERS; i++) {
 		size_t len = make_input(buf, sizeof(buf), "0123456789\n -+x", "8 4");
@@ -179,12 +190,16 @@ TEST(new_and_del_device)
 			TH_LOG("new_device: %d for %zu bytes", ret, len);
 			bad++;
 		}
+		if (!ret)
+			news++;
 		len = make_input(buf, sizeof(buf), "0123456789\n -+x", "8");
 		ret = write_raw("/sys/bus/msample/del_device", buf, len);
 		if (!allowed(ret, del_ok)) {
 			TH_LOG("del_device: %d for %zu bytes", ret, len);
 			bad++;
 		}
+		if (!ret)
+			dels++;
 	}
 	/* Whatever was made, delete it: every msample device left. */
 	{
@@ -197,8 +212,11 @@ TEST(new_and_del_device)
 		if (f)
 			pclose(f);
 	}
-	TH_LOG("new/del_device: %d inputs each, %d devices left to delete", ITERS, made);
+	TH_LOG("new/del_device: %d inputs each, %d made, %d deleted, %d left to delete",
+	       ITERS, news, dels, made);
 	EXPECT_EQ(0, bad);
+	EXPECT_GT(news, 0);
+	EXPECT_GT(dels, 0);
 }
 
 TEST_HARNESS_MAIN

@@ -9,9 +9,10 @@
 #   the ttys.
 # Every loop counts its results by errno and prints them. The harness
 # fails the run on any lockdep, KASAN or kmemleak report, hung task,
-# WARNING or BUG. Here we check that every loop got work done, that no
-# operation failed with an errno outside the documented ones, and that
-# sysfs and devlink agree once the loops have stopped.
+# WARNING or BUG. Here we check that every loop and stressor exited 0 and
+# succeeded at least once, that no operation failed with an errno outside
+# the documented ones, and that sysfs and devlink agree once the loops have
+# stopped.
 . "$(dirname "$0")/lib/guest.sh"
 
 SECS=${STRESS_SECONDS:-20}
@@ -23,7 +24,7 @@ OUT=/run/stress
 mkdir -p $OUT
 
 ktap_print_header
-ktap_set_plan 9
+ktap_set_plan 12
 mdevfw_load sample || ktap_exit_fail_msg "cannot load the modules"
 msample_new $ID $PORTS >/dev/null
 T1=$(type_dir msample$ID msample-1)
@@ -88,16 +89,19 @@ fn_set() {
 # The sysfs and data-path loops are C (selftests/tools/stressor.c): a fork
 # costs 10 ms in UML. The devlink ones run iproute2's devlink each time.
 S=$MDEVFW_TOOLS/stressor
-pids=()
-$S create_remove $SECS $COUNT create $T1 >$OUT/create_remove & pids+=($!)
-$S create_dual $SECS $COUNT create $T2 >$OUT/create_dual & pids+=($!)
-$S open_close $SECS $COUNT open >$OUT/open_close & pids+=($!)
-$S parent_cycle $SECS $COUNT parent $ID $PORTS $T1 >$OUT/parent_cycle & pids+=($!)
+declare -A pids=()
+$S create_remove $SECS $COUNT create $T1 >$OUT/create_remove & pids[create_remove]=$!
+$S create_dual $SECS $COUNT create $T2 >$OUT/create_dual & pids[create_dual]=$!
+$S open_close $SECS $COUNT open >$OUT/open_close & pids[open_close]=$!
+$S parent_cycle $SECS $COUNT parent $ID $PORTS $T1 >$OUT/parent_cycle & pids[parent_cycle]=$!
 for k in mode_flip port_add_del fn_set; do
 	loop $k $k &
-	pids+=($!)
+	pids[$k]=$!
 done
-wait "${pids[@]}"
+failed=
+for k in "${!pids[@]}"; do
+	wait "${pids[$k]}" || failed="$failed $k:$?"
+done
 
 cat $OUT/raw.* 2>/dev/null | sort | uniq -c | sort -rn | head -8 |
 	while read -r line; do ktap_print_msg "devlink said: $line"; done
@@ -107,9 +111,9 @@ ok() { awk -v k="$1" '$1 == k && $2 == "OK" { print $3 }' $OUT/*; }
 total=$(cat $OUT/* | awk '{ s += $3 } END { print s }')
 ktap_print_msg "operations: $total in ${SECS}s or $COUNT each"
 ran() { awk -v k="$1" '$1 == k { s += $3 } END { print s + 0 }' $OUT/*; }
-# These succeed whenever a parent exists; the port loops also need
-# switchdev mode at that moment, so for them running is enough.
-for k in create_remove parent_cycle open_close mode_flip; do
+check "every stressor and loop exited 0" "${failed# }" ""
+# Each loop must have done its work at least once, or it raced nothing.
+for k in create_remove create_dual parent_cycle open_close mode_flip port_add_del fn_set; do
 	n=$(ok $k)
 	if [ "${n:-0}" -gt 0 ]; then
 		ktap_test_pass "$k: $n of $(ran $k) succeeded"
@@ -117,7 +121,6 @@ for k in create_remove parent_cycle open_close mode_flip; do
 		ktap_test_fail "$k: none of $(ran $k) succeeded"
 	fi
 done
-check "port_add_del and fn_set ran" "$([ "$(ran port_add_del)" -gt 0 ] && [ "$(ran fn_set)" -gt 0 ] && echo yes)" yes
 # Every errno is one the ABI documents for these races.
 # ENXIO: no tty to open at that moment; NOPORT: no port to set.
 odd=$(cat $OUT/* | awk '$2 !~ /^(OK|EBUSY|ENODEV|ENOENT|EEXIST|EUSERS|EOPNOTSUPP|EIO|ENXIO|NOPORT)$/')
