@@ -90,7 +90,9 @@ while read -r name tmo cmd; do
 	pids=" $(user_pids | tr '\n' ' ')"
 	mods=" $(awk '{ print $1 }' /proc/modules | tr '\n' ' ')"
 	echo "mdevfw-test: begin $name" >/dev/kmsg
-	setsid bash -c "$cmd" >"$RUN/t.$name.out" 2>&1 </dev/null &
+	# Appending, so that what the runner adds is not overwritten.
+	: >"$RUN/t.$name.out"
+	setsid bash -c "$cmd" >>"$RUN/t.$name.out" 2>&1 </dev/null &
 	pid=$!
 	# A bounded wait that needs no sleep loop: timeout(1) on a wait for the pid.
 	if timeout "$tmo" tail --pid=$pid -f /dev/null; then
