@@ -47,4 +47,6 @@ if grep -E 'warning:|error:' "$log" >&2; then
 	echo "build-modules.sh: $lane build has warnings (W=1 must be clean)" >&2
 	exit 1
 fi
+# The guest loads the kernel's own modules we depend on (vfio) from here.
+echo "$kdir" >"$out/.kdir"
 echo "$out"
