@@ -42,7 +42,8 @@ static struct mdevfw_device *mdevfw_port_mdev(struct devlink_port *dl)
 }
 
 /*
- * Always succeeds. Without an extack it is devlink undoing a port_new
+ * Succeeds unless the mdev's VFIO device is open. Without an extack it
+ * is devlink undoing a port_new
  * whose reply it could not send (devlink_nl_port_new_doit() in 6.12; a
  * user's port del always has one): say so, as the mdev came and went.
  */
@@ -51,6 +52,16 @@ static int mdevfw_port_del(struct devlink *devlink, struct devlink_port *dl,
 {
 	struct mdevfw_device *mdev = mdevfw_port_mdev(dl);
 
+	/*
+	 * The instance lock is held: never wait for a VFIO user here
+	 * (locking.rst, invariant 10). An unused VFIO device is revoked and
+	 * unregistered at once; an open one refuses.
+	 */
+	if (mdevfw_vfio_revoke_locked(mdev)) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "the mdev is open through VFIO; close it, or remove it through sysfs");
+		return -EBUSY;
+	}
 	if (!extack)
 		dev_info(mdev->parent->dev,
 			 "mdevfw: port add of sfnum %d undone: devlink could not reply\n",
