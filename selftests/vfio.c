@@ -9,7 +9,8 @@
  *
  *   VFIO_UUID=<mdev of msample-2> VFIO_TTY0=ttyMDEVn .build/tools/vfio
  *   .build/tools/vfio --hold UUID
- *                       open it and hold it: prints "open", "request" when
+ *                       open it and hold it: prints "open" (or "error
+ *                       ENAME"), "request" when
  *                       the kernel asks for it back, and closes it (and
  *                       prints "closed") at the first line or EOF on stdin
  */
@@ -576,7 +577,7 @@ static int hold(const char *uuid)
 
 	ret = vdev_open(uuid, &v);
 	if (ret) {
-		printf("error %s\n", strerror(-ret));
+		printf("error %s\n", strerrorname_np(-ret) ?: "unknown");
 		return 1;
 	}
 	efd = eventfd(0, EFD_NONBLOCK);
