@@ -45,6 +45,11 @@ if [ "$flavour" != --src ] && [ -f "$stamp" ]; then
 fi
 
 mkdir -p "$cache"
+# One caller at a time extracts or patches the source, and one at a time
+# builds a flavour: others wait, then find the stamp. (Two checkouts, or
+# make check beside make demo, share the cache.)
+exec 8>"$cache/.kernel-src.lock"
+flock 8
 if [ ! -f "$src/.mdevfw-extracted" ]; then
 	echo "kernel.sh: extracting $tarball ($ver)"
 	rm -rf "$cache/src-$ver"
@@ -62,18 +67,31 @@ for p in "${patches[@]}"; do
 	echo "$sum" >>"$src/.mdevfw-extracted"
 done
 
+flock -u 8
 if [ "$flavour" = --src ]; then
 	echo "$src"
 	exit 0
 fi
+exec 9>"$cache/.kernel-$flavour.lock"
+flock 9
+if [ -f "$stamp" ]; then
+	echo "kernel.sh: $flavour: cached"
+	echo "$out"
+	exit 0
+fi
 
-# Old builds of the same flavour are dead weight: the disk can be small.
-for old in "$cache/$flavour"-*; do
-	[ -d "$old" ] && [ "$old" != "$out" ] && rm -rf "$old"
-done
-
+# Old builds of the same flavour are dead weight when the disk is short,
+# but another checkout (another fragment) may still use them: remove them
+# only then, oldest first.
 need_kb=$((1500 * 1024))
 free_kb=$(df -Pk "$cache" | awk 'NR == 2 { print $4 }')
+for old in $(ls -dtr "$cache/$flavour"-* 2>/dev/null); do
+	[ "$free_kb" -lt "$need_kb" ] || break
+	[ -d "$old" ] && [ "$old" != "$out" ] || continue
+	echo "kernel.sh: short of disk: removing $old"
+	rm -rf "$old"
+	free_kb=$(df -Pk "$cache" | awk 'NR == 2 { print $4 }')
+done
 if [ "$free_kb" -lt "$need_kb" ]; then
 	echo "kernel.sh: need 1.5 GB free under $cache, have $((free_kb / 1024)) MB" >&2
 	exit 1
@@ -83,8 +101,15 @@ mk() { make -s -C "$src" O="$out" ARCH=$arch "$@"; }
 
 echo "kernel.sh: configuring $flavour in $out"
 mkdir -p "$out"
-mk defconfig >/dev/null
-[ $arch = x86_64 ] && mk kvm_guest.config >/dev/null
+# A fragment names its base config in a "# base: TARGET" line (default:
+# defconfig, plus kvm_guest.config on x86_64).
+base=$(sed -n 's/^# base: *//p' "$frag" | head -1)
+if [ -n "$base" ]; then
+	mk "$base" >/dev/null
+else
+	mk defconfig >/dev/null
+	[ $arch = x86_64 ] && mk kvm_guest.config >/dev/null
+fi
 
 args=()
 while IFS='=' read -r key val; do
