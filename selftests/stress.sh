@@ -27,7 +27,7 @@ ktap_print_header
 mdevfw_load sample || ktap_exit_fail_msg "cannot load the modules"
 vfio=
 mdevfw_kmod vfio_iommu_type1 2>/dev/null && vfio=vfio_cycle
-ktap_set_plan $((9 + ${vfio:+1}))
+if [ -n "$vfio" ]; then ktap_set_plan 10; else ktap_set_plan 9; fi
 msample_new $ID $PORTS >/dev/null
 T1=$(type_dir msample$ID msample-1)
 T2=$(type_dir msample$ID msample-2)

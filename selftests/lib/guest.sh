@@ -32,8 +32,8 @@ mdevfw_kmod() {
 	insmod "$ko"
 }
 
-# mdevfw_load [sample]: load the framework (and what it needs of the
-# kernel's modules, such as vfio), and the sample parent.
+# mdevfw_load [sample [PARAM=VALUE...]]: load the framework (and what it
+# needs of the kernel's modules, such as vfio), and the sample parent.
 mdevfw_load() {
 	local dep
 	for dep in $(modinfo -F depends "$MDEVFW_MODDIR/mdevfw.ko" | tr , ' '); do
@@ -42,7 +42,7 @@ mdevfw_load() {
 	grep -q '^mdevfw ' /proc/modules || insmod "$MDEVFW_MODDIR/mdevfw.ko" || return
 	if [ "${1:-}" = sample ]; then
 		grep -q '^mdevfw_sample ' /proc/modules ||
-			insmod "$MDEVFW_MODDIR/sample-parent/mdevfw_sample.ko" || return
+			insmod "$MDEVFW_MODDIR/sample-parent/mdevfw_sample.ko" "${@:2}" || return
 	fi
 }
 
