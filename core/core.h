@@ -93,6 +93,62 @@ struct mdevfw_parent *mdevfw_type_get_parent(struct mdevfw_type *type);
 void mdevfw_parent_put(struct mdevfw_parent *parent);
 int mdevfw_lock_live(struct mdevfw_parent *parent);
 
+/*
+ * The VFIO personality of an mdev, core/vfio.c. mdev->vfio_state, under
+ * parent->open_lock:
+ *   NONE -> LIVE           registered after probe, under the lifecycle lock
+ *   LIVE -> UNPLUGGING     mdevfw_vfio_unplug(), no lock held: it
+ *                          unregisters, waiting for the user
+ *   LIVE -> REVOKED        under the lifecycle lock, when nobody has it
+ *                          open: unregistered before the lock is dropped
+ *   UNPLUGGING, REVOKED -> GONE   unregistered; vfio_gone completed
+ * Only LIVE accepts a VFIO open.
+ */
+enum {
+	MDEVFW_VFIO_NONE,
+	MDEVFW_VFIO_LIVE,
+	MDEVFW_VFIO_UNPLUGGING,
+	MDEVFW_VFIO_REVOKED,
+	MDEVFW_VFIO_GONE,
+};
+
+/* The one place that knows whether the kernel has VFIO. */
+#if IS_ENABLED(CONFIG_VFIO)
+int mdevfw_vfio_driver_init(struct mdevfw_driver *drv);
+void mdevfw_vfio_driver_exit(struct mdevfw_driver *drv);
+int mdevfw_vfio_register_locked(struct mdevfw_device *mdev);
+int mdevfw_vfio_revoke_locked(struct mdevfw_device *mdev);
+void mdevfw_vfio_remove_locked(struct mdevfw_device *mdev);
+void mdevfw_vfio_unplug(struct mdevfw_device *mdev);
+#else
+static inline int mdevfw_vfio_driver_init(struct mdevfw_driver *drv)
+{
+	if (!drv->vfio_ops)
+		return 0;
+	pr_err("mdevfw: %s: this kernel has no VFIO (CONFIG_VFIO)\n",
+	       drv->driver.name);
+	return -EOPNOTSUPP;
+}
+
+static inline void mdevfw_vfio_driver_exit(struct mdevfw_driver *drv) {}
+
+static inline int mdevfw_vfio_register_locked(struct mdevfw_device *mdev)
+{
+	return 0;
+}
+
+static inline int mdevfw_vfio_revoke_locked(struct mdevfw_device *mdev)
+{
+	return 0;
+}
+
+static inline void mdevfw_vfio_remove_locked(struct mdevfw_device *mdev) {}
+static inline void mdevfw_vfio_unplug(struct mdevfw_device *mdev) {}
+#endif
+
+/* core/lifecycle.c */
+void mdevfw_assert_unlocked(struct mdevfw_parent *parent);
+
 /* core/index.c */
 int mdevfw_index_init(void);
 void mdevfw_index_exit(void);
@@ -114,6 +170,8 @@ void mdevfw_types_remove_all_locked(struct mdevfw_parent *parent);
 unsigned int mdevfw_type_available_locked(struct mdevfw_type *type);
 
 /* mdev/device.c */
+int mdevfw_open_locked(struct mdevfw_device *mdev);
+void mdevfw_close_locked(struct mdevfw_device *mdev);
 int mdevfw_device_create_sfnum_locked(struct mdevfw_parent *parent,
 				      struct mdevfw_type *type,
 				      const guid_t *uuid, int sfnum,

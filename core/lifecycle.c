@@ -68,6 +68,17 @@ void mdevfw_assert_locked(struct mdevfw_parent *parent)
 }
 EXPORT_SYMBOL_MDEVFW(mdevfw_assert_locked);
 
+/* For the waits that must never happen under the lifecycle lock. */
+void mdevfw_assert_unlocked(struct mdevfw_parent *parent)
+{
+#ifdef CONFIG_LOCKDEP
+	if (parent->devlink)
+		lockdep_assert(!devl_lock_is_held(parent->devlink));
+	else
+		lockdep_assert_not_held(&parent->lock);
+#endif
+}
+
 /**
  * mdevfw_lock_live() - take the lifecycle lock of a parent still registered
  * @parent: a parent the caller holds a reference on

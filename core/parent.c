@@ -98,7 +98,7 @@ int mdevfw_parent_init(struct mdevfw_parent *parent, struct device *dev,
 	parent->ops = ops;
 	parent->pool_size = pool_size;
 	mutex_init(&parent->lock);
-	spin_lock_init(&parent->open_lock);
+	raw_spin_lock_init(&parent->open_lock);
 	ida_init(&parent->sfnums);
 	parent->eswitch_mode = DEVLINK_ESWITCH_MODE_LEGACY;
 	init_completion(&parent->released);
@@ -295,6 +295,47 @@ void mdevfw_parent_unpublish_locked(struct mdevfw_parent *parent)
 	mdevfw_parent_put(parent);
 }
 EXPORT_SYMBOL_MDEVFW(mdevfw_parent_unpublish_locked);
+
+/**
+ * mdevfw_parent_vfio_unplug() - unregister every VFIO device of a parent
+ * @parent: a registered parent about to be unpublished
+ *
+ * The first step of a parent's removal when its driver has VFIO
+ * operations: refuses VFIO devices to new mdevs (their create fails with
+ * -ENODEV), then unregisters each mdev's VFIO device, waiting for its
+ * user to close it while vfio calls the vendor's request operation. Call
+ * it without any lock, nor one that another parent needs, before taking
+ * the lifecycle lock to unpublish. Does nothing without VFIO.
+ *
+ * Context: process context; no lifecycle lock, no SRCU read section.
+ */
+void mdevfw_parent_vfio_unplug(struct mdevfw_parent *parent)
+{
+	struct mdevfw_device *mdev;
+
+	might_sleep();
+	if (!IS_ENABLED(CONFIG_VFIO) || !parent->ops->driver->vfio_ops)
+		return;
+	for (;;) {
+		mdevfw_lock(parent);
+		parent->vfio_closing = true;
+		list_for_each_entry(mdev, &parent->mdevs, node) {
+			if (READ_ONCE(mdev->vfio_state) == MDEVFW_VFIO_LIVE ||
+			    READ_ONCE(mdev->vfio_state) == MDEVFW_VFIO_UNPLUGGING)
+				break;
+		}
+		if (list_entry_is_head(mdev, &parent->mdevs, node)) {
+			mdevfw_unlock(parent);
+			return;
+		}
+		get_device(&mdev->dev);
+		mdevfw_unlock(parent);
+		/* A create that fails from now on gives no new one. */
+		mdevfw_vfio_unplug(mdev);
+		put_device(&mdev->dev);
+	}
+}
+EXPORT_SYMBOL_MDEVFW(mdevfw_parent_vfio_unplug);
 
 /**
  * mdevfw_parent_wait() - the second half of unregistration

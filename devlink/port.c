@@ -44,7 +44,8 @@ static struct mdevfw_device *mdevfw_port_mdev(struct devlink_port *dl)
 }
 
 /*
- * Always succeeds. Without an extack it is devlink undoing a port_new
+ * Succeeds unless the mdev's VFIO device is open. Without an extack it
+ * is devlink undoing a port_new
  * whose reply it could not send (devlink_nl_port_new_doit() in 6.12; a
  * user's port del always has one): say so, as the mdev came and went.
  */
@@ -53,6 +54,16 @@ static int mdevfw_port_del(struct devlink *devlink, struct devlink_port *dl,
 {
 	struct mdevfw_device *mdev = mdevfw_port_mdev(dl);
 
+	/*
+	 * The instance lock is held: never wait for a VFIO user here
+	 * (locking.rst, invariant 10). An unused VFIO device is revoked and
+	 * unregistered at once; an open one refuses.
+	 */
+	if (mdevfw_vfio_revoke_locked(mdev)) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "the mdev is open through VFIO; close it, or remove it through sysfs");
+		return -EBUSY;
+	}
 	if (!extack)
 		dev_info(mdev->parent->dev,
 			 "mdevfw: port add of sfnum %d undone: devlink could not reply\n",
@@ -92,11 +103,11 @@ static int mdevfw_port_fn_hw_addr_set(struct devlink_port *dl,
 	 * hw_addr before state, and a refused state must not leave a new
 	 * hw_addr behind that no notification reports.
 	 */
-	spin_lock_irq(&mdev->parent->open_lock);
+	raw_spin_lock_irq(&mdev->parent->open_lock);
 	open = mdev->nr_open;
 	if (!open)
 		ether_addr_copy(mdev->hw_addr, hw_addr);
-	spin_unlock_irq(&mdev->parent->open_lock);
+	raw_spin_unlock_irq(&mdev->parent->open_lock);
 	if (open) {
 		NL_SET_ERR_MSG_MOD(extack, "the mdev is open; close it first");
 		return -EBUSY;
@@ -128,12 +139,12 @@ static int mdevfw_port_fn_state_set(struct devlink_port *dl,
 	bool inactive = state == DEVLINK_PORT_FN_STATE_INACTIVE;
 	int ret = 0;
 
-	spin_lock_irq(&parent->open_lock);
+	raw_spin_lock_irq(&parent->open_lock);
 	if (inactive && mdev->nr_open)
 		ret = -EBUSY;
 	else
 		mdev->fn_inactive = inactive;
-	spin_unlock_irq(&parent->open_lock);
+	raw_spin_unlock_irq(&parent->open_lock);
 	if (ret)
 		NL_SET_ERR_MSG_MOD(extack, "the mdev is open; close it first");
 	return ret;
@@ -203,9 +214,9 @@ void mdevfw_port_del_locked(struct mdevfw_device *mdev)
 	mdev->port = NULL;
 	kfree(port);
 	/* The function's state is its port's: without a port it is active. */
-	spin_lock_irq(&mdev->parent->open_lock);
+	raw_spin_lock_irq(&mdev->parent->open_lock);
 	mdev->fn_inactive = false;
-	spin_unlock_irq(&mdev->parent->open_lock);
+	raw_spin_unlock_irq(&mdev->parent->open_lock);
 }
 
 /**
@@ -232,11 +243,11 @@ static int mdevfw_begin_change(struct mdevfw_parent *parent,
 {
 	unsigned int open;
 
-	spin_lock_irq(&parent->open_lock);
+	raw_spin_lock_irq(&parent->open_lock);
 	open = parent->nr_open;
 	if (!open)
 		parent->changing = true;
-	spin_unlock_irq(&parent->open_lock);
+	raw_spin_unlock_irq(&parent->open_lock);
 	if (!open)
 		return 0;
 	NL_SET_ERR_MSG_FMT_MOD(extack,
@@ -247,10 +258,10 @@ static int mdevfw_begin_change(struct mdevfw_parent *parent,
 
 static void mdevfw_end_change(struct mdevfw_parent *parent)
 {
-	spin_lock_irq(&parent->open_lock);
+	raw_spin_lock_irq(&parent->open_lock);
 	WARN_ON(!parent->changing || parent->nr_open);
 	parent->changing = false;
-	spin_unlock_irq(&parent->open_lock);
+	raw_spin_unlock_irq(&parent->open_lock);
 }
 
 /**

@@ -41,6 +41,9 @@ struct mdevfw_parent;
 struct mdevfw_type;
 struct mdevfw_device;
 struct mdevfw_port;
+struct mdevfw_vfio;
+struct vfio_device;
+struct vfio_device_ops;
 
 /**
  * struct mdevfw_type_info - what a vendor says about one mdev type
@@ -74,6 +77,14 @@ struct mdevfw_type_info {
  *	A failure undoes the whole create, so no half-made device is left.
  * @remove: undoes @probe and revokes every open file of the mdev; runs
  *	with the lifecycle lock held, and must not wait for user space
+ * @vfio_ops: optional: the mdev's VFIO personality. The framework
+ *	registers an emulated-IOMMU VFIO device with these operations after
+ *	@probe and unregisters it, once its user has let go, before @remove
+ *	(Documentation/locking.rst). The framework owns .init, .release and
+ *	the iommufd operations, which must be NULL here; .open_device and
+ *	.close_device are wrapped so that a VFIO open counts as an open of
+ *	the mdev (mdevfw_device_open()). mdevfw_vfio_mdev() gives the mdev.
+ *	Without CONFIG_VFIO, registering a driver that sets it fails.
  * @driver: the driver core's part. Set .name; set .dev_groups to the
  *	vendor attributes of each mdev, built with MDEVFW_DEVICE_ATTR_*():
  *	the driver core adds them after @probe and removes them before
@@ -83,7 +94,10 @@ struct mdevfw_type_info {
 struct mdevfw_driver {
 	int (*probe)(struct mdevfw_device *mdev);
 	void (*remove)(struct mdevfw_device *mdev);
+	const struct vfio_device_ops *vfio_ops;
 	struct device_driver driver;
+	/* private: the operations registered, @vfio_ops wrapped */
+	struct vfio_device_ops *vfio_wrapped;
 };
 
 /**
@@ -136,9 +150,11 @@ struct mdevfw_parent {
 	struct mdevfw_type *port_type;
 	struct ida sfnums;
 	/* data-path opens, and the mode change that refuses them */
-	spinlock_t open_lock;
+	raw_spinlock_t open_lock;
 	unsigned int nr_open;
 	bool changing;
+	/* under the lifecycle lock: no new VFIO devices, the parent goes */
+	bool vfio_closing;
 };
 
 /**
@@ -168,6 +184,12 @@ struct mdevfw_device {
 	/* under the lifecycle lock and parent->open_lock */
 	bool fn_inactive;
 	unsigned int nr_open;
+	/* VFIO (core/vfio.c): under parent->open_lock */
+	struct mdevfw_vfio *vfio;
+	u8 vfio_state;
+	unsigned int vfio_open;
+	/* completed when the VFIO device is gone */
+	struct completion vfio_gone;
 };
 
 static inline struct mdevfw_device *to_mdevfw_device(struct device *dev)
@@ -253,6 +275,10 @@ void mdevfw_device_remove_locked(struct mdevfw_device *mdev);
 /* The data path */
 int mdevfw_device_open(struct mdevfw_device *mdev);
 void mdevfw_device_close(struct mdevfw_device *mdev);
+
+/* VFIO (only with CONFIG_VFIO; mdevfw_parent_vfio_unplug() always) */
+struct mdevfw_device *mdevfw_vfio_mdev(struct vfio_device *vdev);
+void mdevfw_parent_vfio_unplug(struct mdevfw_parent *parent);
 
 /*
  * devlink (devlink/): a parent bound with mdevfw_parent_bind_devlink()

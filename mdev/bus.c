@@ -69,16 +69,26 @@ const struct bus_type mdevfw_bus_type = {
  * @drv: the driver, with .driver.name set
  * @owner: the module that owns it; use mdevfw_register_driver()
  *
- * Return: 0 or a driver_register() error.
+ * Return: 0; -EINVAL if @drv->vfio_ops sets an operation the framework
+ * owns; -EOPNOTSUPP if it is set and the kernel has no VFIO; -ENOMEM; or a
+ * driver_register() error.
  */
 int __mdevfw_register_driver(struct mdevfw_driver *drv, struct module *owner)
 {
+	int ret;
+
 	if (WARN_ON(!drv->driver.name))
 		return -EINVAL;
 	drv->driver.bus = &mdevfw_bus_type;
 	drv->driver.owner = owner;
 	drv->driver.suppress_bind_attrs = true;
-	return driver_register(&drv->driver);
+	ret = mdevfw_vfio_driver_init(drv);
+	if (ret)
+		return ret;
+	ret = driver_register(&drv->driver);
+	if (ret)
+		mdevfw_vfio_driver_exit(drv);
+	return ret;
 }
 EXPORT_SYMBOL_MDEVFW(__mdevfw_register_driver);
 
@@ -92,5 +102,6 @@ EXPORT_SYMBOL_MDEVFW(__mdevfw_register_driver);
 void mdevfw_unregister_driver(struct mdevfw_driver *drv)
 {
 	driver_unregister(&drv->driver);
+	mdevfw_vfio_driver_exit(drv);
 }
 EXPORT_SYMBOL_MDEVFW(mdevfw_unregister_driver);

@@ -74,13 +74,13 @@ static void mdevfw_device_unbind(struct mdevfw_device *mdev)
 	mdevfw_active_drain();
 	device_release_driver(&mdev->dev);
 
-	spin_lock_irq(&parent->open_lock);
+	raw_spin_lock_irq(&parent->open_lock);
 	left = mdev->nr_open;
 	/* The parent's count includes the mdev's: ours to keep right. */
 	if (!WARN_ON(parent->nr_open < left))
 		parent->nr_open -= left;
 	mdev->nr_open = 0;
-	spin_unlock_irq(&parent->open_lock);
+	raw_spin_unlock_irq(&parent->open_lock);
 	if (left)
 		dev_err(parent->dev, "mdevfw: %s: remove of %s left %u open; counted as closed\n",
 			dev_name(&mdev->dev), parent->ops->driver->driver.name,
@@ -108,21 +108,40 @@ int mdevfw_device_open(struct mdevfw_device *mdev)
 {
 	struct mdevfw_parent *parent = mdev->parent;
 	unsigned long flags;
-	int ret = 0;
+	int ret;
 
-	spin_lock_irqsave(&parent->open_lock, flags);
-	if (parent->changing) {
-		ret = -EBUSY;
-	} else if (mdev->fn_inactive) {
-		ret = -ENODEV;
-	} else {
-		mdev->nr_open++;
-		parent->nr_open++;
-	}
-	spin_unlock_irqrestore(&parent->open_lock, flags);
+	raw_spin_lock_irqsave(&parent->open_lock, flags);
+	ret = mdevfw_open_locked(mdev);
+	raw_spin_unlock_irqrestore(&parent->open_lock, flags);
 	return ret;
 }
 EXPORT_SYMBOL_MDEVFW(mdevfw_device_open);
+
+/* mdevfw_device_open() with parent->open_lock held (core/vfio.c too). */
+int mdevfw_open_locked(struct mdevfw_device *mdev)
+{
+	struct mdevfw_parent *parent = mdev->parent;
+
+	lockdep_assert_held(&parent->open_lock);
+	if (parent->changing)
+		return -EBUSY;
+	if (mdev->fn_inactive)
+		return -ENODEV;
+	mdev->nr_open++;
+	parent->nr_open++;
+	return 0;
+}
+
+void mdevfw_close_locked(struct mdevfw_device *mdev)
+{
+	struct mdevfw_parent *parent = mdev->parent;
+
+	lockdep_assert_held(&parent->open_lock);
+	if (!WARN_ON(!mdev->nr_open || !parent->nr_open)) {
+		mdev->nr_open--;
+		parent->nr_open--;
+	}
+}
 
 /**
  * mdevfw_device_close() - undo one successful mdevfw_device_open()
@@ -135,12 +154,9 @@ void mdevfw_device_close(struct mdevfw_device *mdev)
 	struct mdevfw_parent *parent = mdev->parent;
 	unsigned long flags;
 
-	spin_lock_irqsave(&parent->open_lock, flags);
-	if (!WARN_ON(!mdev->nr_open || !parent->nr_open)) {
-		mdev->nr_open--;
-		parent->nr_open--;
-	}
-	spin_unlock_irqrestore(&parent->open_lock, flags);
+	raw_spin_lock_irqsave(&parent->open_lock, flags);
+	mdevfw_close_locked(mdev);
+	raw_spin_unlock_irqrestore(&parent->open_lock, flags);
 }
 EXPORT_SYMBOL_MDEVFW(mdevfw_device_close);
 
@@ -276,6 +292,17 @@ int mdevfw_device_create_sfnum_locked(struct mdevfw_parent *parent,
 		}
 	}
 
+	/* Last: from here on user space can open it through VFIO. */
+	ret = mdevfw_vfio_register_locked(mdev);
+	if (ret) {
+		mdevfw_parent_err(parent, "create %pUl: no VFIO device: %d\n",
+				  uuid, ret);
+		mdevfw_port_del_locked(mdev);
+		mdevfw_device_unbind(mdev);
+		mdevfw_account(mdev, -1);
+		goto err_unlink;
+	}
+
 	mdev->active = true;
 	list_add_tail(&mdev->node, &parent->mdevs);
 	dev_set_uevent_suppress(&mdev->dev, false);
@@ -318,6 +345,8 @@ void mdevfw_device_remove_locked(struct mdevfw_device *mdev)
 	mdev->active = false;
 	list_del(&mdev->node);
 
+	/* Unplugged or revoked by the front door: this does not wait. */
+	mdevfw_vfio_remove_locked(mdev);
 	mdevfw_port_del_locked(mdev);
 	mdevfw_device_unbind(mdev);
 	mdevfw_device_unlink(mdev);
@@ -384,6 +413,11 @@ static ssize_t remove_store(struct device *dev, struct device_attribute *attr,
 		return -ENODEV;
 	}
 
+	/*
+	 * With no lock held: wait for the VFIO user to let go (vfio calls
+	 * the vendor's request meanwhile), as upstream's remove does.
+	 */
+	mdevfw_vfio_unplug(mdev);
 	ret = mdevfw_lock_live(parent);
 	if (!ret) {
 		if (mdev->active) {

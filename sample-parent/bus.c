@@ -101,6 +101,30 @@ static void msample_dev_del(struct msample_bus_dev *bdev)
  * optional trailing newline. kstrtouint() refuses what does not fit, where
  * sscanf("%u") would wrap it. Returns how many, or -EINVAL.
  */
+/*
+ * Deletes a PF the caller holds a reference on, unless another delete got
+ * there first (-ENOENT). Its VFIO users are waited for first, holding no
+ * lock that another PF needs (Documentation/locking.rst, invariant 10).
+ */
+static int msample_dev_unplug_del(struct msample_bus_dev *bdev)
+{
+	struct msample_bus_dev *pos;
+	int ret = -ENOENT;
+
+	msample_dev_unplug(bdev);
+	mutex_lock(&msample_devs_lock);
+	list_for_each_entry(pos, &msample_devs, list) {
+		if (pos == bdev) {
+			msample_dev_del(bdev);
+			ret = 0;
+			break;
+		}
+	}
+	mutex_unlock(&msample_devs_lock);
+	put_device(&bdev->dev);
+	return ret;
+}
+
 static int msample_parse(const char *buf, size_t count, unsigned int *vals,
 			 int max)
 {
@@ -164,12 +188,14 @@ static ssize_t del_device_store(const struct bus_type *bus, const char *buf,
 	mutex_lock(&msample_devs_lock);
 	list_for_each_entry(bdev, &msample_devs, list) {
 		if (bdev->dev.id == id) {
-			msample_dev_del(bdev);
+			get_device(&bdev->dev);
 			ret = 0;
 			break;
 		}
 	}
 	mutex_unlock(&msample_devs_lock);
+	if (!ret)
+		ret = msample_dev_unplug_del(bdev);
 	if (ret)
 		pr_err_ratelimited(MSAMPLE_NAME ": del_device: no " MSAMPLE_NAME "%u\n", id);
 	return ret ?: count;
@@ -197,10 +223,17 @@ static struct device_driver msample_bus_driver = {
 	.suppress_bind_attrs = true,
 };
 
+/* Off for the fault-injection test: vfio's own error paths WARN in 6.12. */
+static bool vfio = true;
+module_param(vfio, bool, 0444);
+MODULE_PARM_DESC(vfio, "give each mdev a VFIO device, if the kernel has VFIO (default: on)");
+
 static int __init msample_init(void)
 {
 	int ret;
 
+	if (!vfio)
+		msample_mdev_driver.vfio_ops = NULL;
 	ret = msample_serial_init();
 	if (ret)
 		return ret;
@@ -226,13 +259,20 @@ err_serial:
 
 static void __exit msample_exit(void)
 {
-	struct msample_bus_dev *bdev, *tmp;
+	struct msample_bus_dev *bdev;
 
 	/* Parents with live mdevs and open ttys go the same way del_device does. */
-	mutex_lock(&msample_devs_lock);
-	list_for_each_entry_safe(bdev, tmp, &msample_devs, list)
-		msample_dev_del(bdev);
-	mutex_unlock(&msample_devs_lock);
+	for (;;) {
+		mutex_lock(&msample_devs_lock);
+		bdev = list_first_entry_or_null(&msample_devs,
+						struct msample_bus_dev, list);
+		if (bdev)
+			get_device(&bdev->dev);
+		mutex_unlock(&msample_devs_lock);
+		if (!bdev)
+			break;
+		msample_dev_unplug_del(bdev);
+	}
 	wait_var_event(&msample_live_devs, !atomic_read(&msample_live_devs));
 
 	driver_unregister(&msample_bus_driver);

@@ -200,11 +200,29 @@ err_free:
 	return ret;
 }
 
+/*
+ * Before a PF is deleted, with no lock but its own device lock: waits
+ * until every VFIO user of its mdevs has let go (vfio calls the request
+ * operation meanwhile). From then on its mdevs get no VFIO device.
+ */
+void msample_dev_unplug(struct msample_bus_dev *bdev)
+{
+	struct msample *ms;
+
+	device_lock(&bdev->dev);
+	ms = dev_get_drvdata(&bdev->dev);
+	if (ms)
+		mdevfw_parent_vfio_unplug(&ms->parent);
+	device_unlock(&bdev->dev);
+}
+
 void msample_dev_remove(struct msample_bus_dev *bdev)
 {
 	struct msample *ms = dev_get_drvdata(&bdev->dev);
 	struct devlink *devlink = ms->devlink;
 
+	/* Nothing to wait for after msample_dev_unplug(); else it waits here. */
+	mdevfw_parent_vfio_unplug(&ms->parent);
 	devl_lock(devlink);
 	/* mdevs go first: their ttys hang up, open files see EOF/-EIO. */
 	mdevfw_parent_unpublish_locked(&ms->parent);

@@ -44,10 +44,15 @@ struct msample {
 	struct msample_bus_dev *bdev;
 };
 
+struct msample_mdev;
+
 /*
  * One serial port of an mdev: a tty with a loopback. @mdev is cleared,
  * under port.mutex, when the port is revoked; @opened is the mdev whose
- * open count the port's first open took, until its shutdown.
+ * open count the port's first open took, until its shutdown. While a VFIO
+ * user holds the mdev, @vfio links the tty to UART @nr of the emulated
+ * card instead of the loopback; @xlock guards that link and every push
+ * into the port's flip buffer.
  * @index_refs, under msample_ports_lock, counts what holds @index: the
  * registered tty device until the revoke, and an installed tty until its
  * last close.
@@ -59,12 +64,35 @@ struct msample_port {
 	bool loopback;
 	struct mdevfw_device *mdev;
 	struct mdevfw_device *opened;
+	spinlock_t xlock;		/* @vfio, @nr, flip buffer pushes */
+	struct msample_mdev *vfio;
+	unsigned int nr;
+};
+
+/* A 16550's registers, as the emulated card's guest sees them. */
+#define MSAMPLE_FIFO	16
+struct msample_uart {
+	u8 ier, lcr, mcr, fcr, scr, dll, dlm;
+	bool thri;			/* a THR-empty interrupt is pending */
+	u8 rx[MSAMPLE_FIFO];
+	u8 rx_head, rx_count;
+};
+
+/* The emulated PCI card (vfio.c), under @lock. */
+struct msample_vfio {
+	spinlock_t lock;		/* everything below */
+	u8 cfg[256];
+	u8 wmask[256];			/* the writable bits of @cfg */
+	struct msample_uart uart[2];
+	struct eventfd_ctx *intx, *msi, *req;
+	bool intx_masked;
 };
 
 /* An mdev's vendor data. */
 struct msample_mdev {
 	unsigned int nports;
 	bool loopback;
+	struct msample_vfio vfio;
 	struct msample_port *ports[];
 };
 
@@ -73,6 +101,7 @@ extern const struct bus_type msample_bus;
 /* dev.c */
 int msample_dev_probe(struct msample_bus_dev *bdev);
 void msample_dev_remove(struct msample_bus_dev *bdev);
+void msample_dev_unplug(struct msample_bus_dev *bdev);
 
 /* types.c */
 extern struct mdevfw_driver msample_mdev_driver;
@@ -84,5 +113,30 @@ void msample_serial_exit(void);
 struct msample_port *msample_port_create(struct mdevfw_device *mdev);
 void msample_port_destroy(struct msample_port *port);
 void msample_port_set_loopback(struct msample_port *port, bool on);
+void msample_port_tx(struct msample_port *port, const u8 *buf, size_t count);
+
+/* vfio.c: the sample's one place that knows whether the kernel has VFIO */
+#if IS_ENABLED(CONFIG_VFIO)
+extern const struct vfio_device_ops msample_vfio_ops;
+#define MSAMPLE_VFIO_OPS	(&msample_vfio_ops)
+void msample_vfio_init(struct msample_mdev *sm);
+size_t msample_vfio_rx(struct msample_mdev *sm, unsigned int nr,
+		       const u8 *buf, size_t count);
+unsigned int msample_vfio_rx_room(struct msample_mdev *sm, unsigned int nr);
+#else
+#define MSAMPLE_VFIO_OPS	NULL
+static inline void msample_vfio_init(struct msample_mdev *sm) {}
+static inline size_t msample_vfio_rx(struct msample_mdev *sm, unsigned int nr,
+				     const u8 *buf, size_t count)
+{
+	return count;
+}
+
+static inline unsigned int msample_vfio_rx_room(struct msample_mdev *sm,
+						unsigned int nr)
+{
+	return 0;
+}
+#endif
 
 #endif /* _MSAMPLE_H */

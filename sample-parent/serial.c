@@ -144,22 +144,42 @@ static ssize_t msample_tty_write(struct tty_struct *tty, const u8 *buf,
 				 size_t count)
 {
 	struct msample_port *port = tty->driver_data;
-	size_t done;
+	size_t done = count;
 
-	if (!READ_ONCE(port->loopback))
-		return count;
-	done = tty_insert_flip_string(&port->port, buf, count);
-	if (done)
-		tty_flip_buffer_push(&port->port);
+	spin_lock(&port->xlock);
+	if (port->vfio) {
+		/* A VFIO user holds the mdev: to its guest's receiver. */
+		done = msample_vfio_rx(port->vfio, port->nr, buf, count);
+	} else if (READ_ONCE(port->loopback)) {
+		done = tty_insert_flip_string(&port->port, buf, count);
+		if (done)
+			tty_flip_buffer_push(&port->port);
+	}
+	spin_unlock(&port->xlock);
 	return done;
 }
 
 static unsigned int msample_tty_write_room(struct tty_struct *tty)
 {
 	struct msample_port *port = tty->driver_data;
+	unsigned int room = 4096;
 
-	return READ_ONCE(port->loopback) ?
-	       tty_buffer_space_avail(&port->port) : 4096;
+	spin_lock(&port->xlock);
+	if (port->vfio)
+		room = msample_vfio_rx_room(port->vfio, port->nr);
+	else if (READ_ONCE(port->loopback))
+		room = tty_buffer_space_avail(&port->port);
+	spin_unlock(&port->xlock);
+	return room;
+}
+
+/* What the guest sent through the UART: the host reads it on the tty. */
+void msample_port_tx(struct msample_port *port, const u8 *buf, size_t count)
+{
+	spin_lock(&port->xlock);
+	if (tty_insert_flip_string(&port->port, buf, count))
+		tty_flip_buffer_push(&port->port);
+	spin_unlock(&port->xlock);
 }
 
 static const struct tty_operations msample_tty_ops = {
@@ -187,6 +207,7 @@ struct msample_port *msample_port_create(struct mdevfw_device *mdev)
 	port->port.ops = &msample_port_ops;
 	port->loopback = true;
 	port->mdev = mdev;
+	spin_lock_init(&port->xlock);
 
 	idr_preload(GFP_KERNEL);
 	spin_lock(&msample_ports_lock);

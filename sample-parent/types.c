@@ -123,6 +123,7 @@ static int msample_mdev_probe(struct mdevfw_device *mdev)
 		}
 		sm->nports++;
 	}
+	msample_vfio_init(sm);
 	dev_set_drvdata(&mdev->dev, sm);
 	return 0;
 }
@@ -142,6 +143,7 @@ static void msample_mdev_remove(struct mdevfw_device *mdev)
 struct mdevfw_driver msample_mdev_driver = {
 	.probe = msample_mdev_probe,
 	.remove = msample_mdev_remove,
+	.vfio_ops = MSAMPLE_VFIO_OPS,
 	.driver = {
 		.name = MSAMPLE_NAME,
 		.dev_groups = msample_mdev_groups,

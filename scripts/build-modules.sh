@@ -58,4 +58,6 @@ if grep -E 'warning:|error:' "$log" >&2; then
 	exit 1
 fi
 touch "$out/.built"
+# The guest loads the kernel's own modules we depend on (vfio) from here.
+echo "$kdir" >"$out/.kdir"
 echo "$out"

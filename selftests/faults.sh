@@ -11,7 +11,10 @@
 
 ktap_print_header
 ktap_set_plan 9
-mdevfw_load sample || ktap_exit_fail_msg "cannot load the modules"
+# Without the sample's VFIO devices: failing the allocations of vfio's own
+# group creation makes 6.12's vfio_group_release() WARN (vfio_create_group()
+# puts a group whose iommu_group is still set), which is not our code.
+mdevfw_load sample vfio=0 || ktap_exit_fail_msg "cannot load the modules"
 insmod "$MDEVFW_MODDIR/selftests/test-parent/mdevfw_testparent.ko" ||
 	ktap_exit_fail_msg "cannot load the test parent"
 

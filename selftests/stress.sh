@@ -6,7 +6,8 @@
 # STRESS_COUNT operations (default 100000):
 #   create/remove through sysfs, eswitch mode flips, devlink port add/del,
 #   port function set, parent del_device and re-create, and open/close of
-#   the ttys.
+#   the ttys; and, where the kernel has the type1 IOMMU backend (not UML),
+#   open/close of the mdevs' VFIO devices.
 # Every loop counts its results by errno and prints them. The harness
 # fails the run on any lockdep, KASAN or kmemleak report, hung task,
 # WARNING or BUG. Here we check that every loop and stressor exited 0 and
@@ -24,8 +25,10 @@ OUT=/run/stress
 mkdir -p $OUT
 
 ktap_print_header
-ktap_set_plan 12
 mdevfw_load sample || ktap_exit_fail_msg "cannot load the modules"
+vfio=
+mdevfw_kmod vfio_iommu_type1 2>/dev/null && vfio=vfio_cycle
+if [ -n "$vfio" ]; then ktap_set_plan 13; else ktap_set_plan 12; fi
 msample_new $ID $PORTS >/dev/null
 T1=$(type_dir msample$ID msample-1)
 T2=$(type_dir msample$ID msample-2)
@@ -89,6 +92,18 @@ fn_set() {
 	[ -n "$p" ] || { echo NOPORT; return; }
 	devlink_rc devlink port function set "$p" hw_addr 02:00:00:00:00:0$((RANDOM % 10))
 }
+# Opens some mdev's VFIO device through the group API and closes it.
+vfio_cycle() {
+	local u out
+	u=$(ls $SYS_MDEVS 2>/dev/null | head -1)
+	[ -n "$u" ] || { echo NOMDEV; return; }
+	out=$(echo | "$MDEVFW_TOOLS/vfio" --hold "$u" 2>&1 | head -1)
+	case $out in
+	open) echo OK ;;
+	"error "*) echo "${out#error }" ;;
+	*) echo "OTHER:${out//[[:space:]]/_}" ;;
+	esac
+}
 
 # The sysfs and data-path loops are C (selftests/tools/stressor.c): a fork
 # costs 10 ms in UML. The devlink ones run iproute2's devlink each time.
@@ -98,7 +113,7 @@ $S create_remove $SECS $COUNT create $T1 >$OUT/create_remove & pids[create_remov
 $S create_dual $SECS $COUNT create $T2 >$OUT/create_dual & pids[create_dual]=$!
 $S open_close $SECS $COUNT open >$OUT/open_close & pids[open_close]=$!
 $S parent_cycle $SECS $COUNT parent $ID $PORTS $T1 >$OUT/parent_cycle & pids[parent_cycle]=$!
-for k in mode_flip port_add_del fn_set; do
+for k in mode_flip port_add_del fn_set $vfio; do
 	loop $k $k &
 	pids[$k]=$!
 done
@@ -117,7 +132,7 @@ ktap_print_msg "operations: $total in ${SECS}s or $COUNT each"
 ran() { awk -v k="$1" '$1 == k { s += $3 } END { print s + 0 }' $OUT/*; }
 check "every stressor and loop exited 0" "${failed# }" ""
 # Each loop must have done its work at least once, or it raced nothing.
-for k in create_remove create_dual parent_cycle open_close mode_flip port_add_del fn_set; do
+for k in create_remove create_dual parent_cycle open_close mode_flip port_add_del fn_set $vfio; do
 	n=$(ok $k)
 	if [ "${n:-0}" -gt 0 ]; then
 		ktap_test_pass "$k: $n of $(ran $k) succeeded"
@@ -126,8 +141,9 @@ for k in create_remove create_dual parent_cycle open_close mode_flip port_add_de
 	fi
 done
 # Every errno is one the ABI documents for these races.
-# ENXIO: no tty to open at that moment; NOPORT: no port to set.
-odd=$(cat $OUT/* | awk '$2 !~ /^(OK|EBUSY|ENODEV|ENOENT|EEXIST|EUSERS|EOPNOTSUPP|EIO|ENXIO|NOPORT)$/')
+# ENXIO: no tty to open at that moment; NOPORT: no port to set; NOMDEV:
+# no mdev to open through VFIO.
+odd=$(cat $OUT/* | awk '$2 !~ /^(OK|EBUSY|ENODEV|ENOENT|EEXIST|EUSERS|EOPNOTSUPP|EIO|ENXIO|NOPORT|NOMDEV)$/')
 check "no undocumented result" "$odd" ""
 
 # Quiesced: the two views agree, and everything goes with the parent.

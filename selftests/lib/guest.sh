@@ -14,12 +14,35 @@ SYS_MSAMPLE=/sys/bus/msample
 SYS_MDEV_BUS=/sys/class/mdev_bus
 SYS_MDEVS=/sys/bus/mdev/devices
 
-# mdevfw_load [sample]: load the framework, and the sample parent.
+# mdevfw_kmod NAME: load a module of the lane's kernel, with its
+# dependencies: modprobe (the stock lane's modules are installed), else from
+# the kernel tree our modules were built against (build-modules.sh records it).
+mdevfw_kmod() {
+	local kdir ko dep
+	# Loaded, or built in (then /sys/module has it if it has parameters).
+	grep -q "^$1 " /proc/modules && return 0
+	[ -d "/sys/module/$1" ] && return 0
+	modprobe -q "$1" 2>/dev/null && return 0
+	kdir=$(cat "$MDEVFW_MODDIR/.kdir" 2>/dev/null) || return 1
+	ko=$(find "$kdir" -name "$1.ko" -print -quit)
+	[ -n "$ko" ] || return 1
+	for dep in $(modinfo -F depends "$ko" | tr , ' '); do
+		mdevfw_kmod "$dep" || return
+	done
+	insmod "$ko"
+}
+
+# mdevfw_load [sample [PARAM=VALUE...]]: load the framework (and what it
+# needs of the kernel's modules, such as vfio), and the sample parent.
 mdevfw_load() {
+	local dep
+	for dep in $(modinfo -F depends "$MDEVFW_MODDIR/mdevfw.ko" | tr , ' '); do
+		mdevfw_kmod "$dep" || return
+	done
 	grep -q '^mdevfw ' /proc/modules || insmod "$MDEVFW_MODDIR/mdevfw.ko" || return
 	if [ "${1:-}" = sample ]; then
 		grep -q '^mdevfw_sample ' /proc/modules ||
-			insmod "$MDEVFW_MODDIR/sample-parent/mdevfw_sample.ko" || return
+			insmod "$MDEVFW_MODDIR/sample-parent/mdevfw_sample.ko" "${@:2}" || return
 	fi
 }
 

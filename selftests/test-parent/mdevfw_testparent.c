@@ -72,7 +72,7 @@ static struct mdevfw_parent tp_parent;
 static LIST_HEAD(tp_types);	/* under the lifecycle lock */
 static LIST_HEAD(tp_mdevs);	/* under the lifecycle lock */
 /* Taken in hard interrupt context: IRQ-safe, as a UART's port lock. */
-static DEFINE_SPINLOCK(tp_irq_lock);
+static DEFINE_RAW_SPINLOCK(tp_irq_lock);
 
 static unsigned int tp_b_available(struct mdevfw_type *type)
 {
@@ -92,11 +92,11 @@ static enum hrtimer_restart tp_irq_open_fn(struct hrtimer *timer)
 
 	/* The test proves nothing unless this is a hard interrupt. */
 	WARN_ON_ONCE(!in_hardirq());
-	spin_lock(&tp_irq_lock);
+	raw_spin_lock(&tp_irq_lock);
 	op->ret = mdevfw_device_open(op->tm->mdev);
 	if (!op->ret)
 		op->tm->opens++;
-	spin_unlock(&tp_irq_lock);
+	raw_spin_unlock(&tp_irq_lock);
 	complete(&op->done);
 	return HRTIMER_NORESTART;
 }
@@ -122,9 +122,9 @@ static ssize_t open_show(struct mdevfw_device *mdev, char *buf)
 	unsigned long flags;
 	unsigned int opens;
 
-	spin_lock_irqsave(&tp_irq_lock, flags);
+	raw_spin_lock_irqsave(&tp_irq_lock, flags);
 	opens = tm->opens;
-	spin_unlock_irqrestore(&tp_irq_lock, flags);
+	raw_spin_unlock_irqrestore(&tp_irq_lock, flags);
 	return sysfs_emit(buf, "%u\n", opens);
 }
 
@@ -141,13 +141,13 @@ static ssize_t open_store(struct mdevfw_device *mdev, const char *buf,
 	if (on)
 		return tp_open_in_irq(tm) ?: count;
 
-	spin_lock_irqsave(&tp_irq_lock, flags);
+	raw_spin_lock_irqsave(&tp_irq_lock, flags);
 	ret = tm->opens ? 0 : -EINVAL;
 	if (!ret) {
 		mdevfw_device_close(mdev);
 		tm->opens--;
 	}
-	spin_unlock_irqrestore(&tp_irq_lock, flags);
+	raw_spin_unlock_irqrestore(&tp_irq_lock, flags);
 	return ret ?: count;
 }
 static MDEVFW_DEVICE_ATTR_RW(open);
@@ -192,10 +192,10 @@ static void tp_remove(struct mdevfw_device *mdev)
 	unsigned long flags;
 
 	mdevfw_assert_locked(mdev->parent);
-	spin_lock_irqsave(&tp_irq_lock, flags);
+	raw_spin_lock_irqsave(&tp_irq_lock, flags);
 	for (; tm->opens && !READ_ONCE(leak_open); tm->opens--)
 		mdevfw_device_close(mdev);
-	spin_unlock_irqrestore(&tp_irq_lock, flags);
+	raw_spin_unlock_irqrestore(&tp_irq_lock, flags);
 	list_del(&tm->node);
 	kfree(tm);
 	dev_set_drvdata(&mdev->dev, NULL);

@@ -1,0 +1,297 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The VFIO personality of an mdev: an emulated-IOMMU VFIO device with the
+ * vendor's operations, registered after the driver's probe and
+ * unregistered before its remove. Built only when the kernel has VFIO.
+ *
+ * vfio_unregister_group_dev() waits until user space closes the device,
+ * calling the vendor's request operation meanwhile. That wait never
+ * happens under the lifecycle lock, in an SRCU read section, or under any
+ * lock another parent needs (Documentation/locking.rst, invariant 10):
+ *
+ * - mdevfw_vfio_unplug() waits, with no lock held: sysfs "remove" and
+ *   mdevfw_parent_vfio_unplug() (the vendor's parent delete) call it
+ *   before they take the lifecycle lock.
+ * - Paths that already hold the lifecycle lock (devlink port del, parent
+ *   unpublish) unregister only a device nobody has open: they revoke it
+ *   first (mdevfw_vfio_revoke_locked()), which refuses new opens and fails
+ *   with -EBUSY while one is open.
+ *
+ * A VFIO open is an open of the mdev: the framework wraps the vendor's
+ * open_device and close_device around mdevfw_device_open() accounting, so
+ * the eswitch mode change refuses it like an open tty.
+ */
+#include <linux/slab.h>
+#include <linux/vfio.h>
+#include "core.h"
+
+struct mdevfw_vfio {
+	struct vfio_device vdev;
+	struct mdevfw_device *mdev;
+	const struct vfio_device_ops *ops;	/* the vendor's */
+};
+
+static struct mdevfw_vfio *to_mdevfw_vfio(struct vfio_device *vdev)
+{
+	return container_of(vdev, struct mdevfw_vfio, vdev);
+}
+
+/**
+ * mdevfw_vfio_mdev() - the mdev of a VFIO device the framework registered
+ * @vdev: the device passed to a vendor's VFIO operation
+ *
+ * Return: the mdev; valid in every VFIO operation, which never runs once
+ * the driver's remove has started.
+ */
+struct mdevfw_device *mdevfw_vfio_mdev(struct vfio_device *vdev)
+{
+	return to_mdevfw_vfio(vdev)->mdev;
+}
+EXPORT_SYMBOL_MDEVFW(mdevfw_vfio_mdev);
+
+/* Under vfio's device-set lock, at the first open of the device. */
+static int mdevfw_vfio_open_device(struct vfio_device *vdev)
+{
+	struct mdevfw_vfio *v = to_mdevfw_vfio(vdev);
+	struct mdevfw_device *mdev = v->mdev;
+	struct mdevfw_parent *parent = mdev->parent;
+	int ret;
+
+	raw_spin_lock_irq(&parent->open_lock);
+	if (mdev->vfio_state != MDEVFW_VFIO_LIVE) {
+		ret = -ENODEV;
+	} else {
+		ret = mdevfw_open_locked(mdev);
+		if (!ret)
+			mdev->vfio_open++;
+	}
+	raw_spin_unlock_irq(&parent->open_lock);
+	if (ret || !v->ops->open_device)
+		return ret;
+
+	ret = v->ops->open_device(vdev);
+	if (ret) {
+		raw_spin_lock_irq(&parent->open_lock);
+		mdev->vfio_open--;
+		mdevfw_close_locked(mdev);
+		raw_spin_unlock_irq(&parent->open_lock);
+	}
+	return ret;
+}
+
+/* Under vfio's device-set lock, at the last close. */
+static void mdevfw_vfio_close_device(struct vfio_device *vdev)
+{
+	struct mdevfw_vfio *v = to_mdevfw_vfio(vdev);
+	struct mdevfw_device *mdev = v->mdev;
+	struct mdevfw_parent *parent = mdev->parent;
+
+	if (v->ops->close_device)
+		v->ops->close_device(vdev);
+	raw_spin_lock_irq(&parent->open_lock);
+	if (!WARN_ON(!mdev->vfio_open)) {
+		mdev->vfio_open--;
+		mdevfw_close_locked(mdev);
+	}
+	raw_spin_unlock_irq(&parent->open_lock);
+}
+
+/* Memory only: vfio frees the structure after this. */
+static void mdevfw_vfio_release(struct vfio_device *vdev)
+{
+}
+
+/**
+ * mdevfw_vfio_driver_init() - prepare the operations a driver registers
+ * @drv: a driver being registered; nothing to do without ->vfio_ops
+ *
+ * Return: 0, -EINVAL if the vendor set an operation the framework owns,
+ * or -ENOMEM.
+ */
+int mdevfw_vfio_driver_init(struct mdevfw_driver *drv)
+{
+	const struct vfio_device_ops *ops = drv->vfio_ops;
+	struct vfio_device_ops *w;
+
+	if (!ops)
+		return 0;
+	if (WARN_ON(ops->init || ops->release || ops->bind_iommufd ||
+		    ops->unbind_iommufd || ops->attach_ioas || ops->detach_ioas))
+		return -EINVAL;
+	w = kmemdup(ops, sizeof(*ops), GFP_KERNEL);
+	if (!w)
+		return -ENOMEM;
+	w->release = mdevfw_vfio_release;
+	w->open_device = mdevfw_vfio_open_device;
+	w->close_device = mdevfw_vfio_close_device;
+	w->bind_iommufd = vfio_iommufd_emulated_bind;
+	w->unbind_iommufd = vfio_iommufd_emulated_unbind;
+	w->attach_ioas = vfio_iommufd_emulated_attach_ioas;
+	w->detach_ioas = vfio_iommufd_emulated_detach_ioas;
+	drv->vfio_wrapped = w;
+	return 0;
+}
+
+void mdevfw_vfio_driver_exit(struct mdevfw_driver *drv)
+{
+	kfree(drv->vfio_wrapped);
+	drv->vfio_wrapped = NULL;
+}
+
+/*
+ * After the driver's probe, with the lifecycle lock held: registers the
+ * VFIO device, which makes the mdev's iommu_group and /dev/vfio node.
+ */
+int mdevfw_vfio_register_locked(struct mdevfw_device *mdev)
+{
+	struct mdevfw_parent *parent = mdev->parent;
+	struct mdevfw_driver *drv = parent->ops->driver;
+	struct mdevfw_vfio *v;
+	int ret;
+
+	mdevfw_assert_locked(parent);
+	init_completion(&mdev->vfio_gone);
+	if (!drv->vfio_wrapped)
+		return 0;
+	/* mdevfw_parent_vfio_unplug() has started: the parent is going. */
+	if (parent->vfio_closing)
+		return -ENODEV;
+
+	v = vfio_alloc_device(mdevfw_vfio, vdev, &mdev->dev, drv->vfio_wrapped);
+	if (IS_ERR(v))
+		return PTR_ERR(v);
+	v->mdev = mdev;
+	v->ops = drv->vfio_ops;
+	raw_spin_lock_irq(&parent->open_lock);
+	mdev->vfio = v;
+	mdev->vfio_state = MDEVFW_VFIO_LIVE;
+	raw_spin_unlock_irq(&parent->open_lock);
+
+	ret = vfio_register_emulated_iommu_dev(&v->vdev);
+	if (ret) {
+		/* Never registered: nobody could open it. */
+		raw_spin_lock_irq(&parent->open_lock);
+		mdev->vfio = NULL;
+		mdev->vfio_state = MDEVFW_VFIO_NONE;
+		raw_spin_unlock_irq(&parent->open_lock);
+		vfio_put_device(&v->vdev);
+	}
+	return ret;
+}
+
+/* The state is UNPLUGGING or REVOKED, set by the caller: unregister. */
+static void mdevfw_vfio_unregister(struct mdevfw_device *mdev)
+{
+	struct mdevfw_parent *parent = mdev->parent;
+	struct mdevfw_vfio *v = mdev->vfio;
+
+	/* Waits for the user, calling the vendor's request meanwhile. */
+	vfio_unregister_group_dev(&v->vdev);
+	raw_spin_lock_irq(&parent->open_lock);
+	WARN_ON(mdev->vfio_open);
+	mdev->vfio = NULL;
+	mdev->vfio_state = MDEVFW_VFIO_GONE;
+	raw_spin_unlock_irq(&parent->open_lock);
+	vfio_put_device(&v->vdev);
+	complete_all(&mdev->vfio_gone);
+}
+
+/**
+ * mdevfw_vfio_unplug() - unregister an mdev's VFIO device, waiting for its user
+ * @mdev: an mdev the caller holds a reference on
+ *
+ * Blocks until user space has closed the device; vfio calls the vendor's
+ * request operation meanwhile, which should ask the user to let go. A
+ * second caller waits for the first. Returns at once for an mdev without
+ * a VFIO device, or whose device is gone.
+ *
+ * Context: process context, no lifecycle lock, no SRCU read section, no
+ * lock that another parent needs.
+ */
+void mdevfw_vfio_unplug(struct mdevfw_device *mdev)
+{
+	struct mdevfw_parent *parent = mdev->parent;
+	u8 state;
+
+	might_sleep();
+	mdevfw_assert_unlocked(parent);
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
+	lockdep_assert_not_held(&mdevfw_srcu);
+#endif
+	raw_spin_lock_irq(&parent->open_lock);
+	state = mdev->vfio_state;
+	if (state == MDEVFW_VFIO_LIVE)
+		mdev->vfio_state = MDEVFW_VFIO_UNPLUGGING;
+	raw_spin_unlock_irq(&parent->open_lock);
+
+	if (state == MDEVFW_VFIO_LIVE)
+		mdevfw_vfio_unregister(mdev);
+	else if (state != MDEVFW_VFIO_NONE)
+		wait_for_completion(&mdev->vfio_gone);
+}
+
+/**
+ * mdevfw_vfio_revoke_locked() - refuse new VFIO opens of an unused mdev
+ * @mdev: a live mdev
+ *
+ * For removals that hold the lifecycle lock and so must not wait for user
+ * space: succeeds only if nobody has the VFIO device open, and from then
+ * on refuses every open, so that mdevfw_device_remove_locked() can
+ * unregister it without waiting for a user.
+ *
+ * Context: the lifecycle lock is held.
+ * Return: 0, or -EBUSY while the VFIO device is open or a remove is
+ * waiting for its user.
+ */
+int mdevfw_vfio_revoke_locked(struct mdevfw_device *mdev)
+{
+	struct mdevfw_parent *parent = mdev->parent;
+	int ret = 0;
+
+	mdevfw_assert_locked(parent);
+	raw_spin_lock_irq(&parent->open_lock);
+	if (mdev->vfio_state == MDEVFW_VFIO_UNPLUGGING || mdev->vfio_open)
+		ret = -EBUSY;
+	else if (mdev->vfio_state == MDEVFW_VFIO_LIVE)
+		mdev->vfio_state = MDEVFW_VFIO_REVOKED;
+	raw_spin_unlock_irq(&parent->open_lock);
+	return ret;
+}
+
+/*
+ * From mdevfw_device_remove_locked(), before the driver's remove. The
+ * front doors that may block have unplugged the device already, and the
+ * others have revoked it; a device still live or being unplugged here is
+ * a vendor that did not call mdevfw_parent_vfio_unplug() before
+ * unpublishing, and this then waits under the lock, with a warning.
+ */
+void mdevfw_vfio_remove_locked(struct mdevfw_device *mdev)
+{
+	struct mdevfw_parent *parent = mdev->parent;
+	u8 state;
+
+	mdevfw_assert_locked(parent);
+	raw_spin_lock_irq(&parent->open_lock);
+	state = mdev->vfio_state;
+	if (state == MDEVFW_VFIO_LIVE)
+		mdev->vfio_state = MDEVFW_VFIO_REVOKED;
+	raw_spin_unlock_irq(&parent->open_lock);
+
+	switch (state) {
+	case MDEVFW_VFIO_LIVE:
+		WARN(READ_ONCE(mdev->vfio_open),
+		     "mdevfw: %s: VFIO device open at remove: call mdevfw_parent_vfio_unplug() first\n",
+		     dev_name(&mdev->dev));
+		fallthrough;
+	case MDEVFW_VFIO_REVOKED:
+		mdevfw_vfio_unregister(mdev);
+		break;
+	case MDEVFW_VFIO_UNPLUGGING:
+		WARN(1, "mdevfw: %s: removed while its VFIO user is waited for\n",
+		     dev_name(&mdev->dev));
+		wait_for_completion(&mdev->vfio_gone);
+		break;
+	default:
+		break;
+	}
+}
