@@ -272,8 +272,14 @@ int msample_serial_init(void)
 	struct tty_driver *driver;
 	int ret;
 
+	/*
+	 * RESET_TERMIOS: a new mdev's tty must not inherit the settings of
+	 * the last user of its number (echo on a loopback, say). Not
+	 * RESET_SAVED_TERMIOS, whose kfree() at registration races the tty
+	 * core saving termios right after our shutdown freed the number.
+	 */
 	driver = tty_alloc_driver(MSAMPLE_MAX_PORTS, TTY_DRIVER_REAL_RAW |
-				  TTY_DRIVER_DYNAMIC_DEV);
+				  TTY_DRIVER_DYNAMIC_DEV | TTY_DRIVER_RESET_TERMIOS);
 	if (IS_ERR(driver))
 		return PTR_ERR(driver);
 	driver->driver_name = MSAMPLE_NAME;
