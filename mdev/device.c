@@ -299,7 +299,7 @@ int mdevfw_device_create_sfnum_locked(struct mdevfw_parent *parent,
 				  uuid, ret);
 		mdevfw_port_del_locked(mdev);
 		mdevfw_device_unbind(mdev);
-		mdevfw_account(mdev, -1);
+		mdevfw_account(mdev, false);
 		goto err_unlink;
 	}
 

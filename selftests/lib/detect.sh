@@ -103,6 +103,11 @@ classify() {
 	elif [ ! -e "$run/host-timeout" ]; then
 		echo -e "oops\tthe VM left no kernel log: it died before the end of its init"
 	fi
+	# A VM that saved its log but died before powering off crashed.
+	if [ -s "$run/dmesg.txt" ] && [ ! -e "$run/host-timeout" ] && [ -s "$run/console.log" ] &&
+	   ! grep -qE 'reboot: Power down|Power down' "$run/console.log"; then
+		echo -e "oops\tthe VM did not reach its power-off"
+	fi
 	# W (warning), B (bad page) and D (died): a report we did not parse still taints.
 	local t
 	t=$(cat "$run/tainted" 2>/dev/null || echo 0)
