@@ -139,7 +139,7 @@ for b in "${boots[@]}"; do
 		read -r l name timeout expect boot cmd <<<"$e"
 		[ "$l" = "$lane" ] && [ "$expect" = - ] && [ "@$boot" = "$key" ] || continue
 		names+=("$name")
-		echo "$name $timeout $cmd" >>"$run/plan.in"
+		echo "$name $timeout bash $cmd" >>"$run/plan.in"
 	done
 	log=$top/.build/logs/boot-${key#@}.$lane.log
 	echo "# ---- boot $nboot on $lane: ${names[*]}"
