@@ -29,6 +29,7 @@ struct mdevfw_vfio {
 	struct vfio_device vdev;
 	struct mdevfw_device *mdev;
 	const struct vfio_device_ops *ops;	/* the vendor's */
+	struct mdevfw_driver *drv;		/* whose vfio_wrapped it uses */
 };
 
 static struct mdevfw_vfio *to_mdevfw_vfio(struct vfio_device *vdev)
@@ -96,9 +97,19 @@ static void mdevfw_vfio_close_device(struct vfio_device *vdev)
 	raw_spin_unlock_irq(&parent->open_lock);
 }
 
-/* Memory only: vfio frees the structure after this. */
+/*
+ * At the final put of the VFIO device, which can come after the mdev,
+ * its parent and the unplug are gone (the last fput of a device file).
+ * vfio read device->ops->release from drv->vfio_wrapped to get here and
+ * reads it no more after: the driver's unregister frees that table only
+ * once every device using it has been released.
+ */
 static void mdevfw_vfio_release(struct vfio_device *vdev)
 {
+	struct mdevfw_driver *drv = to_mdevfw_vfio(vdev)->drv;
+
+	if (atomic_dec_and_test(&drv->vfio_devs))
+		complete(&drv->vfio_released);
 }
 
 /**
@@ -129,11 +140,19 @@ int mdevfw_vfio_driver_init(struct mdevfw_driver *drv)
 	w->attach_ioas = vfio_iommufd_emulated_attach_ioas;
 	w->detach_ioas = vfio_iommufd_emulated_detach_ioas;
 	drv->vfio_wrapped = w;
+	atomic_set(&drv->vfio_devs, 1);
+	init_completion(&drv->vfio_released);
 	return 0;
 }
 
+/* Waits for the final put of every VFIO device the driver registered. */
 void mdevfw_vfio_driver_exit(struct mdevfw_driver *drv)
 {
+	might_sleep();
+	if (!drv->vfio_wrapped)
+		return;
+	if (!atomic_dec_and_test(&drv->vfio_devs))
+		wait_for_completion(&drv->vfio_released);
 	kfree(drv->vfio_wrapped);
 	drv->vfio_wrapped = NULL;
 }
@@ -162,21 +181,25 @@ int mdevfw_vfio_register_locked(struct mdevfw_device *mdev)
 		return PTR_ERR(v);
 	v->mdev = mdev;
 	v->ops = drv->vfio_ops;
+	v->drv = drv;
+	atomic_inc(&drv->vfio_devs);
+
+	/*
+	 * LIVE only once registered: sysfs "remove" may already run (the
+	 * mdev's files exist) and unplugs only a LIVE device; an open before
+	 * that gets -ENODEV, and create has not returned yet.
+	 */
+	ret = vfio_register_emulated_iommu_dev(&v->vdev);
+	if (ret) {
+		/* Never registered: nobody could open it. */
+		vfio_put_device(&v->vdev);
+		return ret;
+	}
 	raw_spin_lock_irq(&parent->open_lock);
 	mdev->vfio = v;
 	mdev->vfio_state = MDEVFW_VFIO_LIVE;
 	raw_spin_unlock_irq(&parent->open_lock);
-
-	ret = vfio_register_emulated_iommu_dev(&v->vdev);
-	if (ret) {
-		/* Never registered: nobody could open it. */
-		raw_spin_lock_irq(&parent->open_lock);
-		mdev->vfio = NULL;
-		mdev->vfio_state = MDEVFW_VFIO_NONE;
-		raw_spin_unlock_irq(&parent->open_lock);
-		vfio_put_device(&v->vdev);
-	}
-	return ret;
+	return 0;
 }
 
 /* The state is UNPLUGGING or REVOKED, set by the caller: unregister. */

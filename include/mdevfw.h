@@ -98,6 +98,9 @@ struct mdevfw_driver {
 	struct device_driver driver;
 	/* private: the operations registered, @vfio_ops wrapped */
 	struct vfio_device_ops *vfio_wrapped;
+	/* VFIO devices not yet released, plus one until unregister */
+	atomic_t vfio_devs;
+	struct completion vfio_released;
 };
 
 /**

@@ -415,10 +415,21 @@ static ssize_t remove_store(struct device *dev, struct device_attribute *attr,
 
 	/*
 	 * With no lock held: wait for the VFIO user to let go (vfio calls
-	 * the vendor's request meanwhile), as upstream's remove does.
+	 * the vendor's request meanwhile), as upstream's remove does. A
+	 * create still running when the unplug looked may have registered
+	 * the device since (it does so under the lock): then unplug again,
+	 * never under the lock.
 	 */
-	mdevfw_vfio_unplug(mdev);
-	ret = mdevfw_lock_live(parent);
+	for (;;) {
+		mdevfw_vfio_unplug(mdev);
+		ret = mdevfw_lock_live(parent);
+		if (ret)
+			break;
+		if (READ_ONCE(mdev->vfio_state) != MDEVFW_VFIO_LIVE &&
+		    READ_ONCE(mdev->vfio_state) != MDEVFW_VFIO_UNPLUGGING)
+			break;
+		mdevfw_unlock(parent);
+	}
 	if (!ret) {
 		if (mdev->active) {
 			mdev->sysfs_removed = true;
