@@ -8,6 +8,11 @@ run() { printf '$ %s\n' "$*"; eval "$@"; }
 
 mkdir -p /etc/mdevctl.d/scripts.d/callouts /etc/mdevctl.d/scripts.d/notifiers
 say "Load the framework and the sample vendor driver"
+# What mdevfw.ko needs of the kernel's own modules (vfio, where VFIO is a
+# module), as modprobe would load it.
+for dep in $(modinfo -F depends "$MDEVFW_MODDIR/mdevfw.ko" | tr , ' '); do
+	run mdevfw_kmod "$dep"
+done
 run insmod "$MDEVFW_MODDIR/mdevfw.ko"
 run insmod "$MDEVFW_MODDIR/sample-parent/mdevfw_sample.ko"
 

@@ -97,6 +97,9 @@ uml-debug|uml-bench|uml-debug-naive*)
 		timeout -k 10 "$host_timeout" "$kdir/linux" mem="$mem" rootfstype=hostfs \
 			rootflags=/ rw init="$top/selftests/lib/guest-init.sh" RUN="$run" \
 			quiet log_buf_len=16M con=null con0=null,fd:1 </dev/null
+		# A second command keeps bash from exec'ing the first: this
+		# subshell, not the caller, reports the signal.
+		exit $?
 	) >"$run/console.log" 2>&1
 	vmrc=$?
 	if [ $vmrc = 134 ] && grep -q 'reboot: Power down' "$run/console.log"; then
