@@ -131,8 +131,8 @@ for b in "${boots[@]}"; do
 		continue
 	fi
 	# A shared boot: its plan, one test a line.
-	run=$(mktemp -d "$top/.build/runs/$lane.${key#@}.XXXXXX" 2>/dev/null ||
-	      { mkdir -p "$top/.build/runs" && mktemp -d "$top/.build/runs/$lane.${key#@}.XXXXXX"; })
+	mkdir -p "$top/.build/runs"
+	run=$(mktemp -d "$top/.build/runs/$lane.${key#@}.XXXXXX")
 	names=()
 	: >"$run/plan.in"
 	for e in "${entries[@]}"; do
