@@ -120,6 +120,11 @@ int mdevfw_vfio_register_locked(struct mdevfw_device *mdev);
 int mdevfw_vfio_revoke_locked(struct mdevfw_device *mdev);
 void mdevfw_vfio_remove_locked(struct mdevfw_device *mdev);
 void mdevfw_vfio_unplug(struct mdevfw_device *mdev);
+/* core/migration.c */
+int mdevfw_mig_init(struct mdevfw_device *mdev, struct vfio_device *vdev);
+void mdevfw_mig_exit(struct mdevfw_device *mdev);
+void mdevfw_mig_close(struct mdevfw_device *mdev);
+void mdevfw_mig_reset(struct mdevfw_device *mdev);
 #else
 static inline int mdevfw_vfio_driver_init(struct mdevfw_driver *drv)
 {
@@ -145,6 +150,13 @@ static inline int mdevfw_vfio_revoke_locked(struct mdevfw_device *mdev)
 static inline void mdevfw_vfio_remove_locked(struct mdevfw_device *mdev) {}
 static inline void mdevfw_vfio_unplug(struct mdevfw_device *mdev) {}
 #endif
+
+/* core/migration.c: devlink's port function "migratable"; at create */
+void mdevfw_mig_create_locked(struct mdevfw_device *mdev);
+int mdevfw_port_fn_migratable_get(struct mdevfw_device *mdev, bool *enable,
+				  struct netlink_ext_ack *extack);
+int mdevfw_port_fn_migratable_set(struct mdevfw_device *mdev, bool enable,
+				  struct netlink_ext_ack *extack);
 
 /* core/lifecycle.c */
 void mdevfw_assert_unlocked(struct mdevfw_parent *parent);

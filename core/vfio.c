@@ -87,6 +87,7 @@ static void mdevfw_vfio_close_device(struct vfio_device *vdev)
 	struct mdevfw_device *mdev = v->mdev;
 	struct mdevfw_parent *parent = mdev->parent;
 
+	mdevfw_mig_close(mdev);
 	if (v->ops->close_device)
 		v->ops->close_device(vdev);
 	raw_spin_lock_irq(&parent->open_lock);
@@ -95,6 +96,18 @@ static void mdevfw_vfio_close_device(struct vfio_device *vdev)
 		mdevfw_close_locked(mdev);
 	}
 	raw_spin_unlock_irq(&parent->open_lock);
+}
+
+/* With migration: a reset ends the migration too (core/migration.c). */
+static long mdevfw_vfio_ioctl(struct vfio_device *vdev, unsigned int cmd,
+			      unsigned long arg)
+{
+	struct mdevfw_vfio *v = to_mdevfw_vfio(vdev);
+	long ret = v->ops->ioctl ? v->ops->ioctl(vdev, cmd, arg) : -ENOTTY;
+
+	if (cmd == VFIO_DEVICE_RESET && !ret)
+		mdevfw_mig_reset(v->mdev);
+	return ret;
 }
 
 /*
@@ -116,8 +129,8 @@ static void mdevfw_vfio_release(struct vfio_device *vdev)
  * mdevfw_vfio_driver_init() - prepare the operations a driver registers
  * @drv: a driver being registered; nothing to do without ->vfio_ops
  *
- * Return: 0, -EINVAL if the vendor set an operation the framework owns,
- * or -ENOMEM.
+ * Return: 0, -EINVAL if the vendor set an operation the framework owns
+ * or left out one of its migration operations, or -ENOMEM.
  */
 int mdevfw_vfio_driver_init(struct mdevfw_driver *drv)
 {
@@ -129,6 +142,10 @@ int mdevfw_vfio_driver_init(struct mdevfw_driver *drv)
 	if (WARN_ON(ops->init || ops->release || ops->bind_iommufd ||
 		    ops->unbind_iommufd || ops->attach_ioas || ops->detach_ioas))
 		return -EINVAL;
+	if (drv->mig_ops &&
+	    WARN_ON(!drv->mig_ops->state_size || !drv->mig_ops->save ||
+		    !drv->mig_ops->load || !drv->mig_ops->stop))
+		return -EINVAL;
 	w = kmemdup(ops, sizeof(*ops), GFP_KERNEL);
 	if (!w)
 		return -ENOMEM;
@@ -139,6 +156,8 @@ int mdevfw_vfio_driver_init(struct mdevfw_driver *drv)
 	w->unbind_iommufd = vfio_iommufd_emulated_unbind;
 	w->attach_ioas = vfio_iommufd_emulated_attach_ioas;
 	w->detach_ioas = vfio_iommufd_emulated_detach_ioas;
+	if (drv->mig_ops)
+		w->ioctl = mdevfw_vfio_ioctl;
 	drv->vfio_wrapped = w;
 	atomic_set(&drv->vfio_devs, 1);
 	init_completion(&drv->vfio_released);
@@ -183,6 +202,11 @@ int mdevfw_vfio_register_locked(struct mdevfw_device *mdev)
 	v->ops = drv->vfio_ops;
 	v->drv = drv;
 	atomic_inc(&drv->vfio_devs);
+	ret = mdevfw_mig_init(mdev, &v->vdev);
+	if (ret) {
+		vfio_put_device(&v->vdev);
+		return ret;
+	}
 
 	/*
 	 * LIVE only once registered: sysfs "remove" may already run (the
@@ -192,6 +216,7 @@ int mdevfw_vfio_register_locked(struct mdevfw_device *mdev)
 	ret = vfio_register_emulated_iommu_dev(&v->vdev);
 	if (ret) {
 		/* Never registered: nobody could open it. */
+		mdevfw_mig_exit(mdev);
 		vfio_put_device(&v->vdev);
 		return ret;
 	}
@@ -210,6 +235,7 @@ static void mdevfw_vfio_unregister(struct mdevfw_device *mdev)
 
 	/* Waits for the user, calling the vendor's request meanwhile. */
 	vfio_unregister_group_dev(&v->vdev);
+	mdevfw_mig_exit(mdev);
 	raw_spin_lock_irq(&parent->open_lock);
 	WARN_ON(mdev->vfio_open);
 	mdev->vfio = NULL;

@@ -150,12 +150,29 @@ static int mdevfw_port_fn_state_set(struct devlink_port *dl,
 	return ret;
 }
 
+/* core/migration.c has the rule: the function must be inactive. */
+static int mdevfw_port_fn_mig_get(struct devlink_port *dl, bool *enable,
+				  struct netlink_ext_ack *extack)
+{
+	return mdevfw_port_fn_migratable_get(mdevfw_port_mdev(dl), enable,
+					     extack);
+}
+
+static int mdevfw_port_fn_mig_set(struct devlink_port *dl, bool enable,
+				  struct netlink_ext_ack *extack)
+{
+	return mdevfw_port_fn_migratable_set(mdevfw_port_mdev(dl), enable,
+					     extack);
+}
+
 static const struct devlink_port_ops mdevfw_port_ops = {
 	.port_del = mdevfw_port_del,
 	.port_fn_hw_addr_get = mdevfw_port_fn_hw_addr_get,
 	.port_fn_hw_addr_set = mdevfw_port_fn_hw_addr_set,
 	.port_fn_state_get = mdevfw_port_fn_state_get,
 	.port_fn_state_set = mdevfw_port_fn_state_set,
+	.port_fn_migratable_get = mdevfw_port_fn_mig_get,
+	.port_fn_migratable_set = mdevfw_port_fn_mig_set,
 };
 
 /*
@@ -241,15 +258,23 @@ EXPORT_SYMBOL_MDEVFW(mdevfw_devl_eswitch_mode_get);
 static int mdevfw_begin_change(struct mdevfw_parent *parent,
 			       struct netlink_ext_ack *extack)
 {
-	unsigned int open;
+	unsigned int open, migrating;
 
 	raw_spin_lock_irq(&parent->open_lock);
 	open = parent->nr_open;
+	migrating = parent->nr_migrating;
 	if (!open)
 		parent->changing = true;
 	raw_spin_unlock_irq(&parent->open_lock);
 	if (!open)
 		return 0;
+	/* A migration in progress is an open (core/migration.c). */
+	if (migrating) {
+		NL_SET_ERR_MSG_FMT_MOD(extack,
+				       "mdevs of this parent are migrating (%u); finish or reset them first",
+				       migrating);
+		return -EBUSY;
+	}
 	NL_SET_ERR_MSG_FMT_MOD(extack,
 			       "mdevs of this parent are open (%u); close them first",
 			       open);

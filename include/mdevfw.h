@@ -42,8 +42,10 @@ struct mdevfw_type;
 struct mdevfw_device;
 struct mdevfw_port;
 struct mdevfw_vfio;
+struct mdevfw_mig;
 struct vfio_device;
 struct vfio_device_ops;
+struct mdevfw_migration_ops;
 
 /**
  * struct mdevfw_type_info - what a vendor says about one mdev type
@@ -58,6 +60,9 @@ struct vfio_device_ops;
  * @available: overrides the built-in accounting for "available_instances"
  *	and for the check in create; runs under SRCU or with the lifecycle lock
  *	held, and takes neither; optional
+ * @migratable: the type's mdevs can live-migrate (VFIO migration v2),
+ *	with the driver's @mig_ops; each mdev starts migratable, and
+ *	mdevfw_device_set_migratable_locked() changes that
  *
  * The structure must outlive the type: a static const is the usual choice.
  */
@@ -69,6 +74,7 @@ struct mdevfw_type_info {
 	unsigned int max_instances;
 	ssize_t (*description)(struct mdevfw_type *type, char *buf);
 	unsigned int (*available)(struct mdevfw_type *type);
+	bool migratable;
 };
 
 /**
@@ -85,6 +91,9 @@ struct mdevfw_type_info {
  *	.close_device are wrapped so that a VFIO open counts as an open of
  *	the mdev (mdevfw_device_open()). mdevfw_vfio_mdev() gives the mdev.
  *	Without CONFIG_VFIO, registering a driver that sets it fails.
+ * @mig_ops: optional, with @vfio_ops: the vendor's part of VFIO
+ *	migration for the mdevs of migratable types (core/migration.c
+ *	does the rest; Documentation/api.rst, "Live migration")
  * @driver: the driver core's part. Set .name; set .dev_groups to the
  *	vendor attributes of each mdev, built with MDEVFW_DEVICE_ATTR_*():
  *	the driver core adds them after @probe and removes them before
@@ -95,6 +104,7 @@ struct mdevfw_driver {
 	int (*probe)(struct mdevfw_device *mdev);
 	void (*remove)(struct mdevfw_device *mdev);
 	const struct vfio_device_ops *vfio_ops;
+	const struct mdevfw_migration_ops *mig_ops;
 	struct device_driver driver;
 	/* private: the operations registered, @vfio_ops wrapped */
 	struct vfio_device_ops *vfio_wrapped;
@@ -158,6 +168,8 @@ struct mdevfw_parent {
 	bool changing;
 	/* under the lifecycle lock: no new VFIO devices, the parent goes */
 	bool vfio_closing;
+	/* under open_lock: mdevs with a migration in progress */
+	unsigned int nr_migrating;
 };
 
 /**
@@ -193,6 +205,10 @@ struct mdevfw_device {
 	unsigned int vfio_open;
 	/* completed when the VFIO device is gone */
 	struct completion vfio_gone;
+	/* migration (core/migration.c): under the lifecycle lock and open_lock */
+	bool migratable;
+	/* its state, from VFIO register to unregister */
+	struct mdevfw_mig *mig;
 };
 
 static inline struct mdevfw_device *to_mdevfw_device(struct device *dev)
@@ -282,6 +298,36 @@ void mdevfw_device_close(struct mdevfw_device *mdev);
 /* VFIO (only with CONFIG_VFIO; mdevfw_parent_vfio_unplug() always) */
 struct mdevfw_device *mdevfw_vfio_mdev(struct vfio_device *vdev);
 void mdevfw_parent_vfio_unplug(struct mdevfw_parent *parent);
+
+/**
+ * struct mdevfw_migration_ops - a vendor's part of VFIO migration
+ * @version: the version of the vendor's state format: a stream saved
+ *	with another version is refused on resume (-EPROTONOSUPPORT)
+ * @state_size: the bytes of @mdev's saved state; the same for every
+ *	mdev of a type, for the mdev's whole life
+ * @save: write the device's state to @buf, @size bytes; the device is
+ *	stopped
+ * @load: check a state read back from a stream and make it the device's;
+ *	the device is stopped. -EINVAL for a state the device cannot take,
+ *	which the stream's checksum and header could not tell
+ * @stop: stop (@stop true) or restart the device. A stopped device
+ *	changes no state of its own or outside: no interrupt, no byte taken
+ *	from or given to the host
+ *
+ * Each runs under the mdev's migration state lock, a mutex, and may
+ * sleep; never under the lifecycle lock (Documentation/locking.rst).
+ */
+struct mdevfw_migration_ops {
+	u32 version;
+	size_t (*state_size)(struct mdevfw_device *mdev);
+	int (*save)(struct mdevfw_device *mdev, void *buf, size_t size);
+	int (*load)(struct mdevfw_device *mdev, const void *buf, size_t size);
+	void (*stop)(struct mdevfw_device *mdev, bool stop);
+};
+
+int mdevfw_device_set_migratable_locked(struct mdevfw_device *mdev,
+					bool enable);
+bool mdevfw_device_migratable(struct mdevfw_device *mdev);
 
 /*
  * devlink (devlink/): a parent bound with mdevfw_parent_bind_devlink()

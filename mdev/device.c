@@ -233,6 +233,7 @@ int mdevfw_device_create_sfnum_locked(struct mdevfw_parent *parent,
 	mdev->uuid = *uuid;
 	mdev->parent = parent;
 	mdev->type = type;
+	mdevfw_mig_create_locked(mdev);
 	kobject_get(&type->kobj);
 	if (parent->ops->alias_len)
 		mdevfw_make_alias(uuid, parent->ops->alias_len, mdev->alias);
