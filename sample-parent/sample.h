@@ -64,18 +64,26 @@ struct msample_port {
 	bool loopback;
 	struct mdevfw_device *mdev;
 	struct mdevfw_device *opened;
-	spinlock_t xlock;		/* @vfio, @nr, flip buffer pushes */
+	spinlock_t xlock;		/* @vfio, @nr, @listening, flip pushes */
 	struct msample_mdev *vfio;
 	unsigned int nr;
+	bool listening;			/* the host has the tty open */
 };
 
-/* A 16550's registers, as the emulated card's guest sees them. */
+/*
+ * A 16550's registers, as the emulated card's guest sees them. The
+ * transmitter sends from @tx only while the host has the port's tty open
+ * (the far end's carrier) and the device runs: bytes in flight to the
+ * host wait there, as bytes for the guest wait in @rx.
+ */
 #define MSAMPLE_FIFO	16
 struct msample_uart {
 	u8 ier, lcr, mcr, fcr, scr, dll, dlm;
 	bool thri;			/* a THR-empty interrupt is pending */
 	u8 rx[MSAMPLE_FIFO];
 	u8 rx_head, rx_count;
+	u8 tx[MSAMPLE_FIFO];
+	u8 tx_head, tx_count;
 };
 
 /* The emulated PCI card (vfio.c), under @lock. */
@@ -86,6 +94,7 @@ struct msample_vfio {
 	struct msample_uart uart[2];
 	struct eventfd_ctx *intx, *msi, *req;
 	bool intx_masked;
+	bool stopped;			/* by migration: no byte in or out */
 };
 
 /* An mdev's vendor data. */
@@ -113,7 +122,7 @@ void msample_serial_exit(void);
 struct msample_port *msample_port_create(struct mdevfw_device *mdev);
 void msample_port_destroy(struct msample_port *port);
 void msample_port_set_loopback(struct msample_port *port, bool on);
-void msample_port_tx(struct msample_port *port, const u8 *buf, size_t count);
+void msample_port_kick(struct msample_port *port);
 
 /* vfio.c: the sample's one place that knows whether the kernel has VFIO */
 #if IS_ENABLED(CONFIG_VFIO)
@@ -123,8 +132,13 @@ void msample_vfio_init(struct msample_mdev *sm);
 size_t msample_vfio_rx(struct msample_mdev *sm, unsigned int nr,
 		       const u8 *buf, size_t count);
 unsigned int msample_vfio_rx_room(struct msample_mdev *sm, unsigned int nr);
+size_t msample_vfio_tx_take(struct msample_mdev *sm, unsigned int nr, u8 *buf);
+/* migration.c */
+extern const struct mdevfw_migration_ops msample_mig_ops;
+#define MSAMPLE_MIG_OPS		(&msample_mig_ops)
 #else
 #define MSAMPLE_VFIO_OPS	NULL
+#define MSAMPLE_MIG_OPS		NULL
 static inline void msample_vfio_init(struct msample_mdev *sm) {}
 static inline size_t msample_vfio_rx(struct msample_mdev *sm, unsigned int nr,
 				     const u8 *buf, size_t count)
@@ -134,6 +148,12 @@ static inline size_t msample_vfio_rx(struct msample_mdev *sm, unsigned int nr,
 
 static inline unsigned int msample_vfio_rx_room(struct msample_mdev *sm,
 						unsigned int nr)
+{
+	return 0;
+}
+
+static inline size_t msample_vfio_tx_take(struct msample_mdev *sm,
+					  unsigned int nr, u8 *buf)
 {
 	return 0;
 }

@@ -46,6 +46,8 @@ static void msample_port_destruct(struct tty_port *tport)
 	kfree(container_of(tport, struct msample_port, port));
 }
 
+static void msample_port_listen(struct msample_port *port, bool on);
+
 /*
  * The first open of a port counts as an open of its mdev, which the
  * framework refuses while the eswitch mode changes; the shutdown, at the
@@ -63,6 +65,7 @@ static int msample_port_activate(struct tty_port *tport, struct tty_struct *tty)
 	if (ret)
 		return ret;
 	port->opened = port->mdev;
+	msample_port_listen(port, true);
 	return 0;
 }
 
@@ -70,6 +73,7 @@ static void msample_port_shutdown(struct tty_port *tport)
 {
 	struct msample_port *port = container_of(tport, struct msample_port, port);
 
+	msample_port_listen(port, false);
 	if (port->opened)
 		mdevfw_device_close(port->opened);
 	port->opened = NULL;
@@ -173,13 +177,30 @@ static unsigned int msample_tty_write_room(struct tty_struct *tty)
 	return room;
 }
 
-/* What the guest sent through the UART: the host reads it on the tty. */
-void msample_port_tx(struct msample_port *port, const u8 *buf, size_t count)
+/*
+ * The UART's transmitter: what the guest sent, the host reads on the tty,
+ * once it has the tty open (else the bytes wait in the UART's FIFO).
+ */
+void msample_port_kick(struct msample_port *port)
 {
+	u8 buf[MSAMPLE_FIFO];
+	size_t n = 0;
+
 	spin_lock(&port->xlock);
-	if (tty_insert_flip_string(&port->port, buf, count))
+	if (port->vfio && port->listening)
+		n = msample_vfio_tx_take(port->vfio, port->nr, buf);
+	if (n && tty_insert_flip_string(&port->port, buf, n))
 		tty_flip_buffer_push(&port->port);
 	spin_unlock(&port->xlock);
+}
+
+static void msample_port_listen(struct msample_port *port, bool on)
+{
+	spin_lock(&port->xlock);
+	port->listening = on;
+	spin_unlock(&port->xlock);
+	if (on)
+		msample_port_kick(port);
 }
 
 static const struct tty_operations msample_tty_ops = {

@@ -25,6 +25,7 @@ static const struct mdevfw_type_info msample_types[] = {
 		.device_api = "vfio-pci",
 		.pool_cost = 1,
 		.description = msample_type_description,
+		.migratable = true,
 	},
 	{
 		.sysfs_name = "2",
@@ -32,6 +33,7 @@ static const struct mdevfw_type_info msample_types[] = {
 		.device_api = "vfio-pci",
 		.pool_cost = 2,
 		.description = msample_type_description,
+		.migratable = true,
 	},
 };
 
@@ -100,12 +102,28 @@ static struct attribute *msample_mdev_attrs[] = {
 };
 ATTRIBUTE_GROUPS(msample_mdev);
 
+/*
+ * Whether new mdevs can live-migrate: the vendor's per-mdev say, through
+ * mdevfw_device_set_migratable_locked() in probe (Documentation/sample.rst).
+ */
+static bool migratable = true;
+module_param(migratable, bool, 0644);
+MODULE_PARM_DESC(migratable, "new mdevs can live-migrate through VFIO (default: on)");
+
 /* Runs with the lifecycle lock (the devlink instance lock) held. */
 static int msample_mdev_probe(struct mdevfw_device *mdev)
 {
 	unsigned int nports = mdevfw_type_info(mdev->type)->pool_cost;
 	struct msample_mdev *sm;
 	unsigned int i;
+
+	/* Before the VFIO device exists, it may change freely. */
+	if (!READ_ONCE(migratable)) {
+		int ret = mdevfw_device_set_migratable_locked(mdev, false);
+
+		if (ret && ret != -EOPNOTSUPP)
+			return ret;
+	}
 
 	sm = kzalloc(struct_size(sm, ports, nports), GFP_KERNEL);
 	if (!sm)
@@ -144,6 +162,7 @@ struct mdevfw_driver msample_mdev_driver = {
 	.probe = msample_mdev_probe,
 	.remove = msample_mdev_remove,
 	.vfio_ops = MSAMPLE_VFIO_OPS,
+	.mig_ops = MSAMPLE_MIG_OPS,
 	.driver = {
 		.name = MSAMPLE_NAME,
 		.dev_groups = msample_mdev_groups,

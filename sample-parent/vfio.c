@@ -140,7 +140,7 @@ size_t msample_vfio_rx(struct msample_mdev *sm, unsigned int nr,
 	size_t done = 0;
 
 	spin_lock(&v->lock);
-	while (done < count && u->rx_count < MSAMPLE_FIFO) {
+	while (!v->stopped && done < count && u->rx_count < MSAMPLE_FIFO) {
 		u->rx[(u->rx_head + u->rx_count) % MSAMPLE_FIFO] = buf[done++];
 		u->rx_count++;
 	}
@@ -155,17 +155,47 @@ unsigned int msample_vfio_rx_room(struct msample_mdev *sm, unsigned int nr)
 	unsigned int room;
 
 	spin_lock(&sm->vfio.lock);
-	room = MSAMPLE_FIFO - sm->vfio.uart[nr].rx_count;
+	room = sm->vfio.stopped ? 0 : MSAMPLE_FIFO - sm->vfio.uart[nr].rx_count;
 	spin_unlock(&sm->vfio.lock);
 	return room;
 }
 
 /*
+ * From msample_port_kick(), under port->xlock while the host has the tty
+ * open: the transmitter sends what the FIFO holds, unless stopped.
+ * Returns the bytes put in @buf, MSAMPLE_FIFO at most.
+ */
+size_t msample_vfio_tx_take(struct msample_mdev *sm, unsigned int nr, u8 *buf)
+{
+	struct msample_vfio *v = &sm->vfio;
+	struct msample_uart *u = &v->uart[nr];
+	size_t n = 0;
+	u8 old_iir;
+
+	spin_lock(&v->lock);
+	if (!v->stopped && u->tx_count) {
+		old_iir = uart_iir(u);
+		while (u->tx_count) {
+			buf[n++] = u->tx[u->tx_head];
+			u->tx_head = (u->tx_head + 1) % MSAMPLE_FIFO;
+			u->tx_count--;
+		}
+		/* Sent: THR is empty again, and says so if asked to. */
+		u->thri = true;
+		if ((old_iir & UART_IIR_NO_INT) && !(uart_iir(u) & UART_IIR_NO_INT))
+			msample_irq_raise_locked(sm);
+	}
+	spin_unlock(&v->lock);
+	return n;
+}
+
+/*
  * One byte-wide UART register access. Returns what a read gives; a THR
- * byte for the host goes to *tx (*ntx set), a freed RX slot sets *woke.
+ * byte for the host sets *ntx (the transmitter has work), a freed RX slot
+ * sets *woke.
  */
 static u8 uart_access(struct msample_mdev *sm, unsigned int nr,
-		      unsigned int reg, bool write, u8 val, u8 *tx, bool *ntx,
+		      unsigned int reg, bool write, u8 val, bool *ntx,
 		      bool *woke)
 {
 	struct msample_uart *u = &sm->vfio.uart[nr];
@@ -184,12 +214,17 @@ static u8 uart_access(struct msample_mdev *sm, unsigned int nr,
 				u->rx[(u->rx_head + u->rx_count) % MSAMPLE_FIFO] = val;
 				u->rx_count++;
 			}
+			/* Looped at once: THR is empty again. */
+			u->thri = true;
 		} else {
-			*tx = val;
+			/* To the transmitter; a full FIFO drops, as an overrun. */
+			if (u->tx_count < MSAMPLE_FIFO) {
+				u->tx[(u->tx_head + u->tx_count) % MSAMPLE_FIFO] = val;
+				u->tx_count++;
+			}
+			u->thri = false;
 			*ntx = true;
 		}
-		/* Sent at once: THR is empty again. */
-		u->thri = true;
 		break;
 	case UART_IER | 8:
 		if (dlab) {
@@ -242,7 +277,7 @@ static u8 uart_access(struct msample_mdev *sm, unsigned int nr,
 		ret = u->mcr;
 		break;
 	case UART_LSR:
-		ret = UART_LSR_THRE | UART_LSR_TEMT |
+		ret = (u->tx_count ? 0 : UART_LSR_THRE | UART_LSR_TEMT) |
 		      (u->rx_count ? UART_LSR_DR : 0);
 		break;
 	case UART_MSR:
@@ -289,9 +324,7 @@ static ssize_t msample_vfio_rw(struct vfio_device *vdev, char __user *ubuf,
 	u64 off = *ppos & MSAMPLE_OFFSET_MASK;
 	unsigned int size, i, nr = 0;
 	u8 buf[PCI_CFG_SPACE_SIZE];
-	u8 tx[MSAMPLE_BAR_SIZE];
-	unsigned int ntx = 0;
-	bool woke = false;
+	bool ntx = false, woke = false;
 
 	if (index >= VFIO_PCI_NUM_REGIONS)
 		return -EINVAL;
@@ -315,20 +348,14 @@ static ssize_t msample_vfio_rw(struct vfio_device *vdev, char __user *ubuf,
 		}
 	} else {
 		nr = index - VFIO_PCI_BAR0_REGION_INDEX;
-		for (i = 0; i < count; i++) {
-			bool sent = false;
-			u8 ch = 0;
-
+		for (i = 0; i < count; i++)
 			buf[i] = uart_access(sm, nr, off + i, write,
-					     write ? buf[i] : 0, &ch, &sent, &woke);
-			if (sent)
-				tx[ntx++] = ch;
-		}
+					     write ? buf[i] : 0, &ntx, &woke);
 	}
 	spin_unlock(&v->lock);
 
 	if (ntx)
-		msample_port_tx(sm->ports[nr], tx, ntx);
+		msample_port_kick(sm->ports[nr]);
 	if (woke)
 		tty_port_tty_wakeup(&sm->ports[nr]->port);
 	if (!write && copy_to_user(ubuf, buf, count))
@@ -555,6 +582,7 @@ static void msample_vfio_link(struct msample_mdev *sm, bool on)
 		port->nr = i;
 		spin_unlock(&port->xlock);
 		tty_port_tty_wakeup(&port->port);
+		msample_port_kick(port);
 	}
 }
 
