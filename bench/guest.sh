@@ -238,4 +238,15 @@ else
 	info "eswitch=unsupported"
 fi
 msample_del 3 >/dev/null
+
+#
+# 5. VFIO migration, upstream mtty against the sample: bench/migrate.sh,
+# with neither framework loaded when it starts.
+#
+log "migration"
+for m in mdevfw_floor mdevfw_bench_parent; do
+	! grep -q "^$m " /proc/modules || rmmod $m
+done
+mdevfw_unload
+MIG_ITERS=${BENCH_MIG_ITERS:-500} bash bench/migrate.sh | tee "$OUT/migrate.txt"
 log "done"

@@ -50,11 +50,13 @@ for m in floor parent; do
 	cp "$bmods/bench/$m"/*.ko "$bmods/"
 done
 gcc -O2 -Wall -Wextra -Werror -o "$bmods/mdevbench" bench/mdevbench.c
+# The migration bench drives the VFIO devices with the selftest's tool.
+make -s -C selftests
 
 mkdir -p "$out"
 rm -rf "$out"/raw.txt "$out"/slab-*.txt "$out"/meminfo-*.txt "$out"/load.txt "$out"/samples
 cmd="BENCH_OUT=$out BENCH_KDIR=$kdir BENCH_TOOL=$bmods/mdevbench BENCH_MODS=$bmods"
-for v in BENCH_ROUNDS BENCH_ITERS BENCH_SCALE_ITERS BENCH_MAX_LIVE; do
+for v in BENCH_ROUNDS BENCH_ITERS BENCH_SCALE_ITERS BENCH_MAX_LIVE BENCH_MIG_ITERS; do
 	[ -z "${!v:-}" ] || cmd+=" $v=${!v}"
 done
 echo "bench: measuring in one boot (progress in .build/runs/$lane.*/t.cmd.out)"
@@ -68,4 +70,5 @@ vmsecs=$(( $(date +%s) - vmstart ))
 kname="UML $(awk '{ print $1 }' "$kdir/.mdevfw-complete") from Debian linux-source-6.12, kernel/$lane.config ($(basename "$kdir" | sed 's/.*-//'))"
 python3 bench/report.py --results "$out" --kernel "$kname" --vm-secs "$vmsecs" \
 	--total-secs "$(( $(date +%s) - start ))" --rst Documentation/benchmarks.rst
+sed -n '/^Migration/,$p' "$out/migrate.txt"
 echo "bench: done in $(( $(date +%s) - start )) s (the VM run: $vmsecs s)"
