@@ -91,9 +91,10 @@ ynl() {
 out=$(ynl --do port-set --json '{"bus-name": "msample", "dev-name": "msample1",
 	"port-index": 0, "port-function": {"caps": {"value": 0, "selector": 2}}}' 2>&1)
 ktap_print_msg "$out"
+out=$(tr '\n' ' ' <<<"$out")
 check "devlink: migratable is for VFs only" \
-	"$(grep -o "error: -95.*'migratable function attribute supported for VFs only'" <<<"$out" | cut -c1-10)" \
-	"error: -95"
+	"$(grep -o "error: -95 extack: {'msg': 'migratable function attribute supported for VFs only'" <<<"$out")" \
+	"error: -95 extack: {'msg': 'migratable function attribute supported for VFs only'"
 
 # The data stream, fuzzed: every stream is refused with one of its
 # errnos, or taken with the device working after it.
