@@ -91,7 +91,7 @@ ynl() {
 out=$(ynl --do port-set --json '{"bus-name": "msample", "dev-name": "msample1",
 	"port-index": 0, "port-function": {"caps": {"value": 0, "selector": 2}}}' 2>&1)
 ktap_print_msg "$out"
-out=$(tr '\n' ' ' <<<"$out")
+out=$(tr -s '[:space:]' ' ' <<<"$out")
 check "devlink: migratable is for VFs only" \
 	"$(grep -o "error: -95 extack: {'msg': 'migratable function attribute supported for VFs only'" <<<"$out")" \
 	"error: -95 extack: {'msg': 'migratable function attribute supported for VFs only'"
