@@ -67,7 +67,7 @@ install: modules install-dev
 
 install-dev:
 	install -d $(DESTDIR)$(PREFIX_SRC)/include
-	install -m 0644 include/mdevfw.h $(DESTDIR)$(PREFIX_SRC)/include/
+	install -m 0644 include/mdevfw.h include/mdevfw_compat.h $(DESTDIR)$(PREFIX_SRC)/include/
 	install -m 0644 $(SYMVERS) $(DESTDIR)$(PREFIX_SRC)/Module.symvers
 
 .PHONY: all modules clean check demo bench soak vm-run install install-dev

@@ -46,7 +46,7 @@ static inline struct mdevfw_type *to_mdevfw_type(struct kobject *kobj)
 
 /* core/main.c */
 extern struct srcu_struct mdevfw_srcu;
-extern const struct bus_type mdevfw_bus_type;
+extern MDEVFW_BUS_TYPE mdevfw_bus_type;
 extern struct class_compat *mdevfw_class_compat;
 
 /*
@@ -92,6 +92,9 @@ static inline const char *mdevfw_type_prefix(struct mdevfw_parent *parent)
 struct mdevfw_parent *mdevfw_type_get_parent(struct mdevfw_type *type);
 void mdevfw_parent_put(struct mdevfw_parent *parent);
 int mdevfw_lock_live(struct mdevfw_parent *parent);
+#ifdef MDEVFW_COMPAT_PORT_OPS_IN_DEVLINK_OPS
+struct mdevfw_parent *mdevfw_parent_of_devlink(struct devlink *devlink);
+#endif
 
 /*
  * The VFIO personality of an mdev, core/vfio.c. mdev->vfio_state, under
@@ -191,7 +194,13 @@ int mdevfw_device_create_sfnum_locked(struct mdevfw_parent *parent,
 void mdevfw_devices_remove_all_locked(struct mdevfw_parent *parent);
 extern const struct attribute_group *mdevfw_device_groups[];
 
-/* devlink/port.c */
+/* devlink/port.c: an mdev's port in switchdev mode */
+struct mdevfw_port {
+	struct devlink_port dl;
+	struct mdevfw_device *mdev;
+};
+
+extern const struct devlink_port_ops mdevfw_port_ops;
 int mdevfw_sfnum_max(struct mdevfw_parent *parent);
 int mdevfw_port_add_locked(struct mdevfw_device *mdev);
 void mdevfw_port_del_locked(struct mdevfw_device *mdev);

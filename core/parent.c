@@ -56,6 +56,31 @@ static bool mdevfw_parents_holds(struct mdevfw_parent *parent)
 	return found;
 }
 
+#ifdef MDEVFW_COMPAT_PORT_OPS_IN_DEVLINK_OPS
+/*
+ * The registered parent bound to @devlink, or NULL: before 6.5 devlink
+ * names only the instance in a port's operations (core/compat.c). The
+ * caller holds the instance lock, the parent's lifecycle lock, so the
+ * parent found stays registered.
+ */
+struct mdevfw_parent *mdevfw_parent_of_devlink(struct devlink *devlink)
+{
+	struct mdevfw_parent *p, *found = NULL;
+	unsigned long idx;
+
+	devl_assert_locked(devlink);
+	mutex_lock(&mdevfw_parents_lock);
+	xa_for_each_marked(&mdevfw_parents, idx, p, MDEVFW_PARENT_LIVE) {
+		if (p->devlink == devlink) {
+			found = p;
+			break;
+		}
+	}
+	mutex_unlock(&mdevfw_parents_lock);
+	return found;
+}
+#endif
+
 /* For the benchmarks: unregister with an expedited SRCU grace period. */
 static bool expedited_gp;
 module_param(expedited_gp, bool, 0644);

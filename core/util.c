@@ -7,7 +7,6 @@
 #include <crypto/sha1.h>
 #include <linux/siphash.h>
 #include <linux/string.h>
-#include <linux/unaligned.h>
 #include <linux/uuid.h>
 #include "core.h"
 

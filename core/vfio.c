@@ -139,8 +139,7 @@ int mdevfw_vfio_driver_init(struct mdevfw_driver *drv)
 
 	if (!ops)
 		return 0;
-	if (WARN_ON(ops->init || ops->release || ops->bind_iommufd ||
-		    ops->unbind_iommufd || ops->attach_ioas || ops->detach_ioas))
+	if (WARN_ON(ops->init || ops->release || mdevfw_vfio_ops_iommufd(ops)))
 		return -EINVAL;
 	if (drv->mig_ops &&
 	    WARN_ON(!drv->mig_ops->state_size || !drv->mig_ops->save ||
@@ -152,10 +151,7 @@ int mdevfw_vfio_driver_init(struct mdevfw_driver *drv)
 	w->release = mdevfw_vfio_release;
 	w->open_device = mdevfw_vfio_open_device;
 	w->close_device = mdevfw_vfio_close_device;
-	w->bind_iommufd = vfio_iommufd_emulated_bind;
-	w->unbind_iommufd = vfio_iommufd_emulated_unbind;
-	w->attach_ioas = vfio_iommufd_emulated_attach_ioas;
-	w->detach_ioas = vfio_iommufd_emulated_detach_ioas;
+	mdevfw_vfio_ops_set_iommufd(w);
 	if (drv->mig_ops)
 		w->ioctl = mdevfw_vfio_ioctl;
 	drv->vfio_wrapped = w;

@@ -30,11 +30,6 @@ static const uuid_t mdevfw_port_ns =
 	UUID_INIT(0x6d646576, 0x6677, 0x4e5f, 0x9c, 0x1e, 0x70, 0x6f, 0x72,
 		  0x74, 0x73, 0x21);
 
-struct mdevfw_port {
-	struct devlink_port dl;
-	struct mdevfw_device *mdev;
-};
-
 static struct mdevfw_device *mdevfw_port_mdev(struct devlink_port *dl)
 {
 	struct mdevfw_device *mdev = container_of(dl, struct mdevfw_port, dl)->mdev;
@@ -165,7 +160,7 @@ static int mdevfw_port_fn_mig_set(struct devlink_port *dl, bool enable,
 					     extack);
 }
 
-static const struct devlink_port_ops mdevfw_port_ops = {
+const struct devlink_port_ops mdevfw_port_ops = {
 	.port_del = mdevfw_port_del,
 	.port_fn_hw_addr_get = mdevfw_port_fn_hw_addr_get,
 	.port_fn_hw_addr_set = mdevfw_port_fn_hw_addr_set,

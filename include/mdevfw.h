@@ -19,20 +19,8 @@
 #include <linux/rhashtable-types.h>
 #include <linux/spinlock.h>
 #include <linux/uuid.h>
-#include <linux/version.h>
 #include <net/devlink.h>
-
-/*
- * Symbol namespace. 6.12 takes the namespace as a bare token, 6.13 and
- * later as a string: this is the one place that knows.
- */
-#if KERNEL_VERSION(6, 13, 0) <= LINUX_VERSION_CODE
-#define EXPORT_SYMBOL_MDEVFW(sym)	EXPORT_SYMBOL_NS_GPL(sym, "MDEVFW")
-#define MDEVFW_IMPORT_NS()	MODULE_IMPORT_NS("MDEVFW")
-#else
-#define EXPORT_SYMBOL_MDEVFW(sym)	EXPORT_SYMBOL_NS_GPL(sym, MDEVFW)
-#define MDEVFW_IMPORT_NS()	MODULE_IMPORT_NS(MDEVFW)
-#endif
+#include "mdevfw_compat.h"
 
 /* The longest alias a parent may ask for, in hex digits. */
 #define MDEVFW_ALIAS_MAX	16

@@ -13,7 +13,8 @@ static inline struct mdevfw_driver *to_mdevfw_driver(const struct device_driver 
 	return container_of(drv, struct mdevfw_driver, driver);
 }
 
-static int mdevfw_bus_match(struct device *dev, const struct device_driver *drv)
+static int mdevfw_bus_match(struct device *dev,
+			    MDEVFW_CONST_MATCH_DRV struct device_driver *drv)
 {
 	/* Every binding is explicit: see mdevfw_device_create_locked(). */
 	return 0;
@@ -38,7 +39,7 @@ static void mdevfw_bus_remove(struct device *dev)
 		drv->remove(mdev);
 }
 
-static int mdevfw_bus_uevent(const struct device *dev,
+static int mdevfw_bus_uevent(MDEVFW_CONST_UEVENT_DEV struct device *dev,
 			     struct kobj_uevent_env *env)
 {
 	const struct mdevfw_device *mdev =
@@ -55,7 +56,7 @@ static int mdevfw_bus_uevent(const struct device *dev,
 	return ret;
 }
 
-const struct bus_type mdevfw_bus_type = {
+MDEVFW_BUS_TYPE mdevfw_bus_type = {
 	.name = MDEVFW_BUS_NAME,
 	.match = mdevfw_bus_match,
 	.probe = mdevfw_bus_probe,

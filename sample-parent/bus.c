@@ -152,7 +152,7 @@ static int msample_parse(const char *buf, size_t count, unsigned int *vals,
 	return n ?: -EINVAL;
 }
 
-static ssize_t new_device_store(const struct bus_type *bus, const char *buf,
+static ssize_t new_device_store(MDEVFW_BUS_TYPE *bus, const char *buf,
 				size_t count)
 {
 	unsigned int v[2] = { 0, MSAMPLE_DEFAULT_PORTS };
@@ -173,7 +173,7 @@ static ssize_t new_device_store(const struct bus_type *bus, const char *buf,
 }
 static BUS_ATTR_WO(new_device);
 
-static ssize_t del_device_store(const struct bus_type *bus, const char *buf,
+static ssize_t del_device_store(MDEVFW_BUS_TYPE *bus, const char *buf,
 				size_t count)
 {
 	struct msample_bus_dev *bdev;
@@ -209,7 +209,7 @@ static struct attribute *msample_bus_attrs[] = {
 };
 ATTRIBUTE_GROUPS(msample_bus);
 
-const struct bus_type msample_bus = {
+MDEVFW_BUS_TYPE msample_bus = {
 	.name = MSAMPLE_NAME,
 	.bus_groups = msample_bus_groups,
 	.probe = msample_bus_probe,

@@ -51,10 +51,8 @@ static int msample_eswitch_mode_set(struct devlink *devlink, u16 mode,
 	return mdevfw_devl_eswitch_mode_set(&ms->parent, mode, extack);
 }
 
-static int msample_port_new(struct devlink *devlink,
-			    const struct devlink_port_new_attrs *attrs,
-			    struct netlink_ext_ack *extack,
-			    struct devlink_port **port)
+/* The signature changed in 6.5: see mdevfw_compat.h. */
+MDEVFW_DEVLINK_PORT_NEW(msample_port_new)
 {
 	struct msample *ms = devlink_priv(devlink);
 
@@ -66,6 +64,8 @@ static const struct devlink_ops msample_devlink_ops = {
 	.eswitch_mode_get = msample_eswitch_mode_get,
 	.eswitch_mode_set = msample_eswitch_mode_set,
 	.port_new = msample_port_new,
+	/* Before 6.5 the port functions are here: mdevfw serves its ports. */
+	MDEVFW_DEVLINK_OPS_PORTS
 };
 
 /*
@@ -86,9 +86,8 @@ static int msample_max_ports_get(struct devlink *devlink, u32 id,
 	return 0;
 }
 
-static int msample_max_ports_set(struct devlink *devlink, u32 id,
-				 struct devlink_param_gset_ctx *ctx,
-				 struct netlink_ext_ack *extack)
+/* The signature changed in 6.11: see mdevfw_compat.h. */
+MDEVFW_DEVLINK_PARAM_SET(msample_max_ports_set)
 {
 	struct msample *ms = devlink_priv(devlink);
 	int ret;
@@ -123,9 +122,7 @@ static int msample_port_type_get(struct devlink *devlink, u32 id,
 					 sizeof(ctx->val.vstr));
 }
 
-static int msample_port_type_set(struct devlink *devlink, u32 id,
-				 struct devlink_param_gset_ctx *ctx,
-				 struct netlink_ext_ack *extack)
+MDEVFW_DEVLINK_PARAM_SET(msample_port_type_set)
 {
 	struct msample *ms = devlink_priv(devlink);
 

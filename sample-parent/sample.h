@@ -105,7 +105,7 @@ struct msample_mdev {
 	struct msample_port *ports[];
 };
 
-extern const struct bus_type msample_bus;
+extern MDEVFW_BUS_TYPE msample_bus;
 
 /* dev.c */
 int msample_dev_probe(struct msample_bus_dev *bdev);

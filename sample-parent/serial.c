@@ -144,8 +144,8 @@ static void msample_tty_hangup(struct tty_struct *tty)
 	tty_port_hangup(tty->port);
 }
 
-static ssize_t msample_tty_write(struct tty_struct *tty, const u8 *buf,
-				 size_t count)
+/* The signature changed in 6.6: see MDEVFW_TTY_WRITE() in mdevfw_compat.h. */
+MDEVFW_TTY_WRITE(msample_tty_write)
 {
 	struct msample_port *port = tty->driver_data;
 	size_t done = count;

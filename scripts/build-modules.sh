@@ -11,7 +11,9 @@
 # tests that lockdep must catch, on the uml-debug kernel: uml-debug-naive
 # (selftests/naive/naive.patch, the seed's SRCU ordering) and
 # uml-debug-naive-active (selftests/naive/naive-active.patch, create
-# blocking with its active reference held).
+# blocking with its active reference held). Debian 12's default 6.1:
+# stock-6.1 (its image and headers), uml-debug-6.1 (UML from
+# linux-source-6.1) and uml-debug-6.1-naive (naive.patch on it).
 set -euo pipefail
 lane=${1:?usage: build-modules.sh LANE [make args]}
 shift
@@ -19,9 +21,11 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 
 case $lane in
 uml-debug-naive*) kdir=$("$top/scripts/kernel.sh" uml-debug | tail -1); arch=um ;;
-uml-debug|uml-bench) kdir=$("$top/scripts/kernel.sh" "$lane" | tail -1); arch=um ;;
+uml-debug-6.1-naive*) kdir=$("$top/scripts/kernel.sh" uml-debug-6.1 | tail -1); arch=um ;;
+uml-debug|uml-bench|uml-debug-6.1) kdir=$("$top/scripts/kernel.sh" "$lane" | tail -1); arch=um ;;
 x86-debug-smp) kdir=$("$top/scripts/kernel.sh" x86-debug | tail -1); arch=x86_64 ;;
 stock) kdir=$("$top/scripts/stock.sh" --kdir | tail -1); arch=x86_64 ;;
+stock-6.1) kdir=$("$top/scripts/stock.sh" --series 6.1 --kdir | tail -1); arch=x86_64 ;;
 *) echo "build-modules.sh: unknown lane $lane" >&2; exit 2 ;;
 esac
 
@@ -41,8 +45,9 @@ done
 # selftests/naive/ applied to the copy: the ordering the negative test
 # restores. The shipped sources carry no trace of it.
 case $lane in
-uml-debug-naive*)
-	p=$top/selftests/naive/${lane#uml-debug-}.patch
+uml-debug-naive*|uml-debug-6.1-naive*)
+	p=$top/selftests/naive/${lane#uml-debug-*naive}
+	p=$top/selftests/naive/naive$p.patch
 	patch -s -p1 -d "$out" --no-backup-if-mismatch <"$p" ||
 		{ echo "build-modules.sh: $p does not apply to the sources" >&2; exit 1; } ;;
 esac

@@ -9,16 +9,18 @@
 #      checkpatch, the DKMS-style vendor build, the tools, the stock tests
 #   5. once the UML kernel is there: its modules (W=1, and the two naive
 #      builds), sparse, the uml lanes' tests, while the x86 kernel builds
-#   6. once the x86 kernel is there: its modules and tests
+#   6. once the UML 6.1 kernel is there: its modules and tests
+#   7. once the x86 kernel is there: its modules and tests
 # Every phase prints its time, and a table of them ends the run. The last
 # line is "N passed, N failed".
 #
-# MDEVFW_LANES limits the lanes (default: uml-debug,x86-debug-smp,stock);
-# the naive lanes come with uml-debug.
+# MDEVFW_LANES limits the lanes (default:
+# uml-debug,x86-debug-smp,stock,stock-6.1,uml-debug-6.1); the naive lanes
+# come with their uml-debug lane.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
-lanes=${MDEVFW_LANES:-uml-debug,x86-debug-smp,stock}
+lanes=${MDEVFW_LANES:-uml-debug,x86-debug-smp,stock,stock-6.1,uml-debug-6.1}
 export MDEVFW_RESULTS=$top/.build/results.txt
 mkdir -p .build
 : >"$MDEVFW_RESULTS"
@@ -78,7 +80,7 @@ build() {
 }
 
 step "packages"
-pkgs=(linux-source-6.12 build-essential flex bison bc libelf-dev libssl-dev xz-utils
+pkgs=(linux-source-6.12 linux-source-6.1 build-essential flex bison bc libelf-dev libssl-dev xz-utils
       cpio perl jq python3 kmod iproute2 mdevctl udev sparse qemu-system-x86 busybox-static dkms)
 missing=()
 for p in "${pkgs[@]}"; do
@@ -96,9 +98,11 @@ cache=${XDG_CACHE_HOME:-$HOME/.cache}/mdevfw
 mkdir -p "$cache"
 free_mb=$(( $(df -Pk "$cache" | awk 'NR == 2 { print $4 }') / 1024 ))
 need_mb=500
-for k in uml-debug x86-debug; do
-	ls -d "$cache/$k"-*/.mdevfw-complete >/dev/null 2>&1 || need_mb=$((need_mb + 1500))
+for k in uml-debug-6.12. x86-debug- uml-debug-6.1-; do
+	ls -d "$cache/$k"*/.mdevfw-complete >/dev/null 2>&1 || need_mb=$((need_mb + 1500))
 done
+# The stock-6.1 image, headers and modules, unpacked.
+ls -d "$cache"/stock-6.1.*/.mdevfw-complete >/dev/null 2>&1 || need_mb=$((need_mb + 800))
 echo "free under $cache: $free_mb MB, need about $need_mb MB"
 [ "$free_mb" -ge "$need_mb" ] || fatal "free disk: need $need_mb MB under $cache, have $free_mb MB"
 
@@ -106,7 +110,8 @@ step "kernel source"
 ksrc=$(scripts/kernel.sh --src | tail -1) || fatal "extract the kernel source"
 
 # The kernels build one after the other in the background (each uses every
-# core); the fifo says when each is done, so nothing polls.
+# core); the fifo says when each is done, so nothing polls. UML 6.1 comes
+# second: its tests run while the x86 kernel builds.
 kfifo=.build/kernels.fifo
 rm -f "$kfifo"
 mkfifo "$kfifo"
@@ -115,6 +120,10 @@ klog=.build/kernels.log
 (
 	scripts/kernel.sh uml-debug >>"$klog" 2>&1
 	echo "uml-debug $?" >"$kfifo"
+	if has_lane uml-debug-6.1; then
+		scripts/kernel.sh uml-debug-6.1 >>"$klog" 2>&1
+		echo "uml-debug-6.1 $?" >"$kfifo"
+	fi
 	if has_lane x86-debug-smp; then
 		scripts/kernel.sh x86-debug >>"$klog" 2>&1
 		echo "x86-debug $?" >"$kfifo"
@@ -144,6 +153,17 @@ if has_lane stock; then
 	fi
 fi
 
+if has_lane stock-6.1; then
+	step "stock-6.1 lane: Debian 12's default kernel, headers, modules, DKMS and vendor build"
+	scripts/stock.sh --series 6.1 >/dev/null || fatal "prepare the stock-6.1 kernel"
+	build stock-6.1
+	if scripts/vendor-build.sh --series 6.1; then
+		record PASS "build: dkms.conf, and the sample as an external module against installed mdevfw, on 6.1"
+	else
+		record FAIL "build: dkms.conf, and the sample as an external module against installed mdevfw, on 6.1"
+	fi
+fi
+
 step "checkpatch"
 ignore=$(grep -vE '^(#|$)' .checkpatch-ignore | awk '{ print $1 }' | paste -sd, -)
 files=$(git ls-files '*.c' '*.h' 2>/dev/null || find . -name '*.[ch]' -not -path './.build/*')
@@ -170,6 +190,10 @@ if has_lane stock; then
 	step "tests: stock"
 	tests stock
 fi
+if has_lane stock-6.1; then
+	step "tests: stock-6.1"
+	tests stock-6.1
+fi
 
 step "waiting for the uml-debug kernel"
 kernel_ready uml-debug
@@ -189,6 +213,16 @@ if has_lane uml-debug; then
 		echo "$sp" | grep -E 'warning|error' | head -30
 		record FAIL "sparse (C=2) clean"
 	fi
+fi
+
+if has_lane uml-debug-6.1; then
+	step "waiting for the uml-debug-6.1 kernel"
+	kernel_ready uml-debug-6.1
+	step "uml-debug-6.1: modules (W=1), naive build"
+	build uml-debug-6.1
+	build uml-debug-6.1-naive
+	step "tests: uml-debug-6.1 and its naive lane"
+	tests uml-debug-6.1,uml-debug-6.1-naive
 fi
 
 if has_lane x86-debug-smp; then

@@ -1,9 +1,16 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Build (or reuse) a cached test kernel from Debian's linux-source-6.12.
+# Build (or reuse) a cached test kernel from Debian's linux-source-6.12,
+# or from another series' linux-source package.
 #
 #   scripts/kernel.sh FLAVOUR        FLAVOUR is the name of kernel/FLAVOUR.config
+#   scripts/kernel.sh --src [SERIES] extract the source; print its directory
+#
+# A flavour whose name ends in a series, such as uml-debug-6.1, builds from
+# that series' source (linux-source-6.1); any other from linux-source-6.12.
+# UML flavours get the source patches of their series: kernel/*-SERIES.patch,
+# or for 6.12 the kernel/*.patch that name no series.
 #
 # The build directory is keyed by the source package version and a hash of
 # the fragment, under ${XDG_CACHE_HOME:-$HOME/.cache}/mdevfw/. It is taken
@@ -11,9 +18,15 @@
 # The last line of output is the build directory.
 set -euo pipefail
 
-flavour=${1:?usage: kernel.sh FLAVOUR | --src}
+flavour=${1:?usage: kernel.sh FLAVOUR | --src [SERIES]}
 top=$(cd "$(dirname "$0")/.." && pwd)
 frag=$top/kernel/$flavour.config
+series=6.12
+if [ "$flavour" = --src ]; then
+	series=${2:-6.12}
+elif [[ $flavour =~ -([0-9]+\.[0-9]+)$ ]]; then
+	series=${BASH_REMATCH[1]}
+fi
 
 case $flavour in
 --src) frag=/dev/null ;;
@@ -23,18 +36,26 @@ x86-*) arch=x86_64 ;;
 esac
 [ -f "$frag" ] || [ "$frag" = /dev/null ] || { echo "kernel.sh: no fragment $frag" >&2; exit 2; }
 
-ver=$(apt-cache policy linux-source-6.12 | awk '/Installed:/ { print $2 }')
+ver=$(apt-cache policy "linux-source-$series" | awk '/Installed:/ { print $2 }')
 case $ver in
-''|'(none)') echo "kernel.sh: linux-source-6.12 is not installed" >&2; exit 2 ;;
+''|'(none)') echo "kernel.sh: linux-source-$series is not installed" >&2; exit 2 ;;
 esac
-tarball=/usr/src/linux-source-6.12.tar.xz
-# Patches to the source (kernel/*.patch) are part of the UML flavours' key.
+tarball=/usr/src/linux-source-$series.tar.xz
+# Patches to the source are part of the UML flavours' key.
 patches=()
-case $flavour in uml-*) patches=("$top"/kernel/*.patch) ;; esac
-[ -e "${patches[0]:-/nonexistent}" ] || patches=()
+if [[ $flavour == uml-* ]]; then
+	for p in "$top"/kernel/*.patch; do
+		[ -e "$p" ] || continue
+		if [ "$series" = 6.12 ]; then
+			[[ $p =~ -[0-9]+\.[0-9]+\.patch$ ]] || patches+=("$p")
+		else
+			[[ $p == *-"$series".patch ]] && patches+=("$p")
+		fi
+	done
+fi
 hash=$(cat "$frag" "${patches[@]}" | sha256sum | cut -c1-12)
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/mdevfw
-src=$cache/src-$ver/linux-source-6.12
+src=$cache/src-$ver/linux-source-$series
 out=$cache/$flavour-$ver-$hash
 stamp=$out/.mdevfw-complete
 
@@ -88,6 +109,8 @@ free_kb=$(df -Pk "$cache" | awk 'NR == 2 { print $4 }')
 for old in $(ls -dtr "$cache/$flavour"-* 2>/dev/null); do
 	[ "$free_kb" -lt "$need_kb" ] || break
 	[ -d "$old" ] && [ "$old" != "$out" ] || continue
+	# uml-debug-* also matches uml-debug-6.1-*: another flavour.
+	[[ ${old#"$cache/$flavour"-} =~ ^[0-9]+\.[0-9]+- ]] && continue
 	echo "kernel.sh: short of disk: removing $old"
 	rm -rf "$old"
 	free_kb=$(df -Pk "$cache" | awk 'NR == 2 { print $4 }')

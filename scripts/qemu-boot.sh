@@ -10,6 +10,7 @@
 #   x86-debug-smp  the lockdep/KASAN kernel of `scripts/kernel.sh x86-debug`,
 #                  9p built in, so no initramfs
 #   stock          Debian's kernel and the initramfs of scripts/stock.sh
+#   stock-6.1      the same with Debian 12's default 6.1 (stock.sh --series 6.1)
 #
 # The console goes to stdout. The exit status is QEMU's, or timeout(1)'s
 # (124, or 137 after the KILL) if the VM is still up after HOST_TIMEOUT s.
@@ -46,8 +47,12 @@ x86-debug-smp)
 	append="$common root=hostroot rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=512000 rw"
 	append="$append init=$init RUN=$run"
 	;;
-stock)
-	last_line "$top/scripts/stock.sh" || exit 1
+stock|stock-6.1)
+	if [ "$lane" = stock ]; then
+		last_line "$top/scripts/stock.sh" || exit 1
+	else
+		last_line "$top/scripts/stock.sh" --series 6.1 || exit 1
+	fi
 	kernel=$last/vmlinuz
 	initrd=(-initrd "$last/initramfs.cpio.gz")
 	append="$common RUN=$run MDEVFW_INIT=$init"

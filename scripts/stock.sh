@@ -1,17 +1,25 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Prepare (or reuse) the `stock` lane: Debian's own 6.12 kernel under QEMU.
+# Prepare (or reuse) a stock lane: Debian's own kernel under QEMU, 6.12
+# (the `stock` lane) or Debian 12's default 6.1 (`stock-6.1`).
 #
-#   scripts/stock.sh            prepare; the last line is the cache directory
-#   scripts/stock.sh --kdir     make sure the distro headers are installed;
-#                               the last line is their build directory
-#   scripts/stock.sh --abi      print the kernel ABI (e.g. 6.12.117+deb12-amd64)
+#   scripts/stock.sh [--series 6.1] [--kdir | --abi]
 #
-# The ABI is read from apt (the linux-headers-6.12-amd64 meta package), never
-# pinned. The image .deb is downloaded and unpacked into the cache, not
-# installed. The matching linux-headers package is installed on the host (it
-# depends on the signed image, which apt installs along with it, harmlessly).
+#   (no option)  prepare; the last line is the cache directory
+#   --kdir       make sure the distro headers are there; the last line is
+#                their build directory
+#   --abi        print the kernel ABI (e.g. 6.12.117+deb12-amd64)
+#
+# The ABI is read from apt, never pinned: for 6.12 from the
+# linux-headers-6.12-amd64 meta package, for 6.1 from linux-headers-amd64,
+# Debian 12's default, whose dependency is the newest 6.1.0-N. The image
+# .deb is downloaded and unpacked into the cache, not installed. The 6.12
+# headers package is installed on the host (it depends on the signed image,
+# which apt installs along with it, harmlessly); the 6.1 headers (the
+# -amd64 and -common packages and linux-kbuild-6.1) are unpacked into the
+# cache too, and the image's modules get a depmod there: the 6.1 guest
+# mounts them over its /lib/modules/<abi>, so nothing of 6.1 is installed.
 #
 # The cache, ${XDG_CACHE_HOME:-$HOME/.cache}/mdevfw/stock-<version>/, holds
 #   root/         the unpacked image package (boot/, lib/modules/)
@@ -22,26 +30,35 @@
 #                 $MDEVFW_INIT with RUN=$RUN (both from the kernel command line)
 #   kdir          the headers' build directory
 # and is used only once its stamp file (written last) says it is complete
-# for this very script.
+# for this very script. The 6.1 cache is stock-6.1.<debian revision>.
 set -euo pipefail
 
+series=6.12
+if [ "${1:-}" = --series ]; then
+	series=${2:?usage: stock.sh [--series 6.1] [--kdir | --abi]}
+	shift 2
+fi
 mode=${1:-prepare}
 case $mode in
 prepare|--kdir|--abi) ;;
-*) echo "usage: stock.sh [--kdir | --abi]" >&2; exit 2 ;;
+*) echo "usage: stock.sh [--series 6.1] [--kdir | --abi]" >&2; exit 2 ;;
 esac
 
 flavour=amd64
-meta=linux-headers-6.12-$flavour
+case $series in
+6.12) meta=linux-headers-6.12-$flavour; abire='6\.12\.[^ ]*' ;;
+6.1) meta=linux-headers-$flavour; abire='6\.1\.0-[0-9]*' ;;
+*) echo "stock.sh: no stock lane for $series" >&2; exit 2 ;;
+esac
 candidate() { apt-cache policy "$1" 2>/dev/null | awk '/Candidate:/ { print $2 }'; }
 
 ver=$(candidate "$meta")
 case $ver in
 ''|'(none)') echo "stock.sh: apt knows no $meta (apt-get update?)" >&2; exit 2 ;;
 esac
-# linux-headers-6.12-amd64 depends on linux-headers-<abi>-amd64 only.
+# The meta package depends on linux-headers-<abi>-amd64 only.
 abi=$(apt-cache depends "$meta" 2>/dev/null |
-	sed -n "s/^ *Depends: linux-headers-\(6\.12\.[^ ]*\)-$flavour\$/\1/p" | head -1)
+	sed -n "s/^ *Depends: linux-headers-\($abire\)-$flavour\$/\1/p" | head -1)
 [ -n "$abi" ] || { echo "stock.sh: cannot read the ABI from $meta's dependencies" >&2; exit 2; }
 krel=$abi-$flavour
 image=linux-image-$krel-unsigned
@@ -51,9 +68,9 @@ if [ "$iver" != "$ver" ]; then
 	echo "stock.sh: $image is at '$iver', not $ver as $meta" >&2
 	exit 2
 fi
-src=$(apt-cache policy linux-source-6.12 2>/dev/null | awk '/Installed:/ { print $2 }')
+src=$(apt-cache policy "linux-source-$series" 2>/dev/null | awk '/Installed:/ { print $2 }')
 if [ -n "$src" ] && [ "$src" != '(none)' ] && [ "$src" != "$ver" ]; then
-	echo "stock.sh: note: linux-source-6.12 is $src, the stock kernel is $ver" >&2
+	echo "stock.sh: note: linux-source-$series is $src, the stock kernel is $ver" >&2
 fi
 
 if [ "$mode" = --abi ]; then
@@ -80,24 +97,33 @@ mkdir -p "$top_cache"
 exec 9>"$top_cache/stock.lock"
 flock 9
 
-apt_install_headers
-if [ "$mode" = --kdir ]; then
-	echo "$kdir"
-	exit 0
-fi
-
 cache=$top_cache/stock-$ver
 stamp=$cache/.mdevfw-complete
+if [ "$series" = 6.12 ]; then
+	apt_install_headers
+	if [ "$mode" = --kdir ]; then
+		echo "$kdir"
+		exit 0
+	fi
+else
+	# Unpacked with the image, below.
+	kdir=$cache/root/usr/src/$headers
+	if [ "$mode" = --kdir ] && [ -f "$stamp" ] && [ -f "$kdir/Makefile" ]; then
+		echo "$kdir"
+		exit 0
+	fi
+fi
+
 self=$(sha256sum <"$0" | cut -c1-12)
 want="$ver $krel $self"
 if [ -f "$stamp" ] && [ "$(cut -d' ' -f1-3 "$stamp")" = "$want" ]; then
 	echo "stock.sh: $krel: cached"
-	echo "$cache"
+	[ "$mode" = --kdir ] && echo "$kdir" || echo "$cache"
 	exit 0
 fi
 
-# Old stock kernels are dead weight: the disk can be small.
-for old in "$top_cache"/stock-*; do
+# Old stock kernels of this series are dead weight: the disk can be small.
+for old in "$top_cache/stock-$series".*; do
 	[ -d "$old" ] && [ "$old" != "$cache" ] && rm -rf "$old"
 done
 rm -f "$stamp"
@@ -114,15 +140,27 @@ if [ ! -f "$cache/root/.mdevfw-unpacked" ]; then
 	fi
 	rm -rf "$cache/root" "$cache/dl"
 	mkdir -p "$cache/dl"
-	echo "stock.sh: downloading $image ($ver)"
-	if ! (cd "$cache/dl" && apt-get download -qq "$image=$ver" 2>/dev/null); then
+	debs=("$image=$ver")
+	# 6.1's headers: the flavour's, the common ones and its kbuild.
+	[ "$series" = 6.12 ] ||
+		debs+=("$headers=$ver" "linux-headers-$abi-common=$ver" "linux-kbuild-$series=$ver")
+	echo "stock.sh: downloading ${debs[*]}"
+	if ! (cd "$cache/dl" && apt-get download -qq "${debs[@]}" 2>/dev/null); then
 		echo "stock.sh: download failed; apt-get update and retry"
 		apt-get update -qq -o DPkg::Lock::Timeout=600 >&2
-		(cd "$cache/dl" && apt-get download -qq "$image=$ver")
+		(cd "$cache/dl" && apt-get download -qq "${debs[@]}")
 	fi
-	deb=$(ls "$cache"/dl/*.deb)
-	dpkg-deb -x "$deb" "$cache/root"
+	for deb in "$cache"/dl/*.deb; do
+		dpkg-deb -x "$deb" "$cache/root"
+	done
 	rm -rf "$cache/dl"
+	if [ "$series" != 6.12 ]; then
+		# The flavour's Makefile includes the common one by its
+		# installed path; the symlinks to kbuild are relative.
+		printf 'include %s\n' "$cache/root/usr/src/linux-headers-$abi-common/Makefile" \
+			>"$kdir/Makefile"
+		/sbin/depmod -b "$cache/root" "$krel"
+	fi
 	touch "$cache/root/.mdevfw-unpacked"
 fi
 [ -f "$cache/root/boot/vmlinuz-$krel" ] || { echo "stock.sh: no vmlinuz-$krel in $image" >&2; exit 1; }
@@ -182,6 +220,12 @@ for path in "${order[@]}"; do
 done
 echo "stock.sh: initramfs modules:$list"
 
+# 6.1: the image's modules, from the cache, at their usual place in the guest.
+modmount=
+if [ "$series" != 6.12 ]; then
+	modmount="mount -t tmpfs modules /mnt/lib/modules && mkdir /mnt/lib/modules/$krel &&
+	mount --bind /mnt$mods /mnt/lib/modules/$krel || die \"cannot mount the modules\""
+fi
 cat >"$ird/init" <<EOF
 #!/bin/busybox sh
 # Generated by mdevfw scripts/stock.sh: mount the host's root over 9p, then
@@ -212,6 +256,7 @@ for m in$list; do
 done
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 hostroot /mnt ||
 	die "cannot mount the host's root over 9p"
+$modmount
 for d in proc sys dev; do
 	mount --move /\$d /mnt/\$d || die "cannot move /\$d into the host root"
 done
@@ -226,4 +271,4 @@ echo "$krel" >"$cache/abi"
 
 echo "$want $(date -u +%FT%TZ)" >"$stamp"
 echo "stock.sh: $krel ready; headers in $kdir"
-echo "$cache"
+[ "$mode" = --kdir ] && echo "$kdir" || echo "$cache"

@@ -7,13 +7,22 @@
 # into a staging root, copy the sample out of the tree, and build it with
 # its own Makefile against Debian's distro headers. Modpost must resolve
 # every mdevfw symbol from the installed Module.symvers.
+#
+#   vendor-build.sh [--series 6.1]
+#
+# against Debian's 6.12 headers (the stock lane's), or 6.1's (stock-6.1's,
+# unpacked in the cache).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-kdir=$("$top/scripts/stock.sh" --kdir | tail -1)
-fw=$top/.build/stock
-[ -f "$fw/Module.symvers" ] || "$top/scripts/build-modules.sh" stock >/dev/null
+series=6.12 lane=stock stage=$top/.build/vendor
+if [ "${1:-}" = --series ]; then
+	series=${2:?usage: vendor-build.sh [--series 6.1]}
+	lane=stock-$series stage=$top/.build/vendor-$series
+fi
+kdir=$("$top/scripts/stock.sh" --series "$series" --kdir | tail -1)
+fw=$top/.build/$lane
+[ -f "$fw/Module.symvers" ] || "$top/scripts/build-modules.sh" "$lane" >/dev/null
 
-stage=$top/.build/vendor
 rm -rf "$stage"
 make -s -C "$top" install-dev DESTDIR="$stage" SYMVERS="$fw/Module.symvers"
 mdevfw=$(echo "$stage"/usr/src/mdevfw-*)
@@ -32,22 +41,50 @@ fi
 deps=$(/sbin/modinfo -F depends "$stage/msample/mdevfw_sample.ko")
 ns=$(/sbin/modinfo -F import_ns "$stage/msample/mdevfw_sample.ko")
 echo "vendor-build: mdevfw_sample.ko depends=$deps import_ns=$ns"
-[ "$deps" = mdevfw ] && [ "$ns" = MDEVFW ]
+# (An "a && b" list does not stop set -e: the check says so itself.)
+if [[ ,$deps, != *,mdevfw,* ]] || [ "$ns" != MDEVFW ]; then
+	echo "vendor-build: the external module must depend on mdevfw and import MDEVFW"
+	exit 1
+fi
 
 # DKMS with the repository's dkms.conf, in private trees so the host's
-# /usr/src and /var/lib/dkms stay untouched.
+# /usr/src and /var/lib/dkms stay untouched. dkms install writes to
+# /lib/modules/<abi> and runs depmod there, so add, build and install run
+# in a mount namespace of their own, with a tmpfs on /lib/modules holding
+# the kernel's modules (from the stock cache's unpacked image) and a
+# "build" link to the headers: the host's /lib/modules is never written,
+# and a 6.1 without installed headers builds the same way.
 ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$top/dkms.conf")
-abi=$("$top/scripts/stock.sh" --abi | tail -1)
-mkdir -p "$stage/dkms-src/mdevfw-$ver" "$stage/dkms-tree"
+abi=$("$top/scripts/stock.sh" --series "$series" --abi | tail -1)
+mods=$("$top/scripts/stock.sh" --series "$series" | tail -1)/root/lib/modules/$abi
+rm -rf "$stage/dkms-src" "$stage/dkms-tree" "$stage/dkms-lib"
+mkdir -p "$stage/dkms-src/mdevfw-$ver" "$stage/dkms-tree" "$stage/dkms-lib"
 (cd "$top" && tar -cf - dkms.conf Makefile Kbuild include core mdev devlink sample-parent kunit \
 	selftests/fixture selftests/test-parent) | tar -xf - -C "$stage/dkms-src/mdevfw-$ver"
-dk=(--sourcetree "$stage/dkms-src" --dkmstree "$stage/dkms-tree")
-dkms add "mdevfw/$ver" "${dk[@]}" >"$stage/dkms.log" 2>&1 &&
-	dkms build "mdevfw/$ver" -k "$abi" "${dk[@]}" >>"$stage/dkms.log" 2>&1 ||
-	{ cat "$stage/dkms.log"; echo "vendor-build: dkms build failed"; exit 1; }
-built=$(cd "$stage/dkms-tree/mdevfw/$ver/$abi/x86_64/module" && ls | sort | tr '\n' ' ')
-echo "vendor-build: dkms built $built"
-[ "$built" = "mdevfw.ko.xz mdevfw_sample.ko.xz " ]
+# shellcheck disable=SC2016 # expanded by the inner shell
+unshare -m --propagation private bash -euc '
+	stage=$1 ver=$2 abi=$3 kdir=$4 mods=$5
+	mount -t tmpfs dkms /lib/modules
+	mkdir "/lib/modules/$abi"
+	ln -s "$kdir" "/lib/modules/$abi/build"
+	ln -s "$mods/kernel" "/lib/modules/$abi/kernel"
+	cp "$mods"/modules.order "$mods"/modules.builtin* "/lib/modules/$abi/"
+	dk=(--sourcetree "$stage/dkms-src" --dkmstree "$stage/dkms-tree")
+	dkms add "mdevfw/$ver" "${dk[@]}"
+	dkms build "mdevfw/$ver" -k "$abi" "${dk[@]}"
+	dkms install "mdevfw/$ver" -k "$abi" "${dk[@]}"
+	cp -r "/lib/modules/$abi/updates" "/lib/modules/$abi/modules.dep" "$stage/dkms-lib/"
+' vendor-build "$stage" "$ver" "$abi" "$kdir" "$mods" >"$stage/dkms.log" 2>&1 ||
+	{ cat "$stage/dkms.log"; echo "vendor-build: dkms add, build or install failed"; exit 1; }
+built=$(cd "$stage/dkms-tree/mdevfw/$ver/$abi/x86_64/module" && ls | sed 's/\.ko.*/.ko/' | sort |
+	tr '\n' ' ')
+echo "vendor-build: dkms built $built for $abi"
+[ "$built" = "mdevfw.ko mdevfw_sample.ko " ]
+installed=$(cd "$stage/dkms-lib/updates/dkms" && ls | sed 's/\.ko.*/.ko/' | sort | tr '\n' ' ')
+dep=$(sed -n 's,^updates/dkms/mdevfw_sample\.ko[^:]*: *,,p' "$stage/dkms-lib/modules.dep")
+echo "vendor-build: dkms installed $installed; mdevfw_sample.ko needs $dep"
+[ "$installed" = "mdevfw.ko mdevfw_sample.ko " ]
+[[ $dep == updates/dkms/mdevfw.ko* ]]
 
 # make install, as a user runs it: the product modules, and never the test
 # modules (the splat fixture, the test parent, KUnit).

@@ -13,7 +13,8 @@
 # the detector about each test's part of the log; vm-run.sh itself only
 # boots, and exits 0 if the VM finished.
 #
-# Lanes: uml-debug (default), uml-bench, x86-debug-smp, stock. --mem sets
+# Lanes: uml-debug (default), uml-bench, x86-debug-smp, stock, and 6.1's
+# uml-debug-6.1 and stock-6.1 (and the naive lanes). --mem sets
 # a UML guest's memory (default 1G; the benchmarks need more). Inside, CMD
 # runs in the repository with MDEVFW_MODDIR (the lane's freshly built
 # modules), MDEVFW_KSRC (the kernel source, for the kselftest headers) and
@@ -86,7 +87,7 @@ ENV
 start=$(date +%s.%N)
 boot() {
 case $lane in
-uml-debug|uml-bench|uml-debug-naive*)
+uml-debug|uml-bench|uml-debug-naive*|uml-debug-6.1*)
 	kdir=$("$top/scripts/kernel.sh" "${lane%%-naive*}" | tail -1) || exit 1
 	# UML takes its console on fd 1; the guest's log is read from dmesg.txt.
 	# UML 6.12 often dies of SIGABRT after its power-off, in its host-side
@@ -107,7 +108,7 @@ uml-debug|uml-bench|uml-debug-naive*)
 		vmrc=0
 	fi
 	;;
-x86-debug-smp|stock)
+x86-debug-smp|stock|stock-6.1)
 	"$top/scripts/qemu-boot.sh" "$lane" "$run" "$host_timeout" >"$run/console.log" 2>&1
 	vmrc=$?
 	;;

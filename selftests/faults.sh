@@ -138,6 +138,9 @@ check_cmd "devlink port add" stepcmd port-add \
 # devlink then calls port_del with a NULL extack, which must succeed.
 undone=$(dmesg | grep -c 'port add of sfnum 5 undone: devlink could not reply')
 ktap_print_msg "port adds undone by port_del with a NULL extack: $undone"
+# Before 6.5 devlink undoes with the request's extack, which nothing tells
+# from a user's port del: there, what is left is all there is to check.
+kernel_before 6.5 && undone=1
 check "port_del with a NULL extack ran and left nothing" \
 	"$([ "$undone" -gt 0 ] && echo yes) $(ls $SYS_MDEVS | wc -l) $(nports)" "yes 3 3"
 allow=ENOMEM

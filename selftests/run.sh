@@ -26,6 +26,7 @@
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 known_lanes=" uml-debug uml-debug-naive uml-debug-naive-active x86-debug-smp stock "
+known_lanes+="stock-6.1 uml-debug-6.1 uml-debug-6.1-naive "
 lanes=uml-debug
 only=.
 while [ $# -gt 0 ]; do

@@ -28,6 +28,7 @@
 #include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
+#include <mdevfw_compat.h>
 #include <linux/uuid.h>
 
 struct floor_type {
@@ -100,12 +101,13 @@ static struct attribute *floor_dev_attrs[] = {
 };
 ATTRIBUTE_GROUPS(floor_dev);
 
-static int floor_match(struct device *dev, const struct device_driver *drv)
+static int floor_match(struct device *dev,
+		       MDEVFW_CONST_MATCH_DRV struct device_driver *drv)
 {
 	return 0;
 }
 
-static const struct bus_type floor_bus = {
+static MDEVFW_BUS_TYPE floor_bus = {
 	.name = "mdevfw_floor",
 	.match = floor_match,
 	.dev_groups = floor_dev_groups,

@@ -92,3 +92,13 @@ check_cmd() {
 
 # A fresh random UUID, lower case.
 new_uuid() { cat /proc/sys/kernel/random/uuid; }
+
+# kernel_before MAJOR.MINOR: whether the running kernel is older, for the
+# few results that differ on 6.1 (include/mdevfw_compat.h has the list).
+kernel_before() {
+	local v
+	v=$(uname -r)
+	v=${v%%-*}
+	v=${v%.*}
+	[ "$v" != "$1" ] && [ "$(printf '%s\n%s\n' "$v" "$1" | sort -V | head -1)" = "$v" ]
+}
