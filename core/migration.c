@@ -383,7 +383,8 @@ static struct file *mdevfw_mig_step(struct mdevfw_mig *mig,
 	struct mdevfw_mig_file *f;
 	int ret;
 
-	switch (cur) {
+	/* u32: 6.1 has no PRE_COPY in the enum (see mdevfw_compat.h). */
+	switch ((u32)cur) {
 	case VFIO_DEVICE_STATE_RUNNING:
 		if (new == VFIO_DEVICE_STATE_RUNNING_P2P)
 			return NULL;
@@ -535,8 +536,9 @@ static int mdevfw_mig_get_state(struct vfio_device *vdev,
 	return 0;
 }
 
-static int mdevfw_mig_get_data_size(struct vfio_device *vdev,
-				    unsigned long *stop_copy_length)
+static int __maybe_unused
+mdevfw_mig_get_data_size(struct vfio_device *vdev,
+			 unsigned long *stop_copy_length)
 {
 	*stop_copy_length = mdevfw_mig_stream_size(vdev_mig(vdev));
 	return 0;
@@ -545,7 +547,7 @@ static int mdevfw_mig_get_data_size(struct vfio_device *vdev,
 static const struct vfio_migration_ops mdevfw_mig_vfio_ops = {
 	.migration_set_state = mdevfw_mig_set_state,
 	.migration_get_state = mdevfw_mig_get_state,
-	.migration_get_data_size = mdevfw_mig_get_data_size,
+	MDEVFW_VFIO_MIG_DATA_SIZE(mdevfw_mig_get_data_size)
 };
 
 /* Back to RUNNING, the files ended: reset and close. */

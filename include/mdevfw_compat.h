@@ -309,6 +309,39 @@ static inline void mdevfw_vfio_ops_set_iommufd(struct vfio_device_ops *ops)
 	ops->detach_ioas = vfio_iommufd_emulated_detach_ioas;
 #endif
 }
+
+/*
+ * 6.2: VFIO migration gained PRE_COPY, its two states and the
+ * VFIO_MIG_GET_PRECOPY_INFO ioctl of the saving file. Before, the flag is
+ * 0, so the device never offers it, and vfio refuses the two states
+ * (above RUNNING_P2P) before a driver sees them: the code for them is
+ * never reached.
+ */
+#ifndef VFIO_MIG_GET_PRECOPY_INFO
+#undef VFIO_MIGRATION_PRE_COPY
+#define VFIO_MIGRATION_PRE_COPY		0
+#define VFIO_DEVICE_STATE_PRE_COPY	6
+#define VFIO_DEVICE_STATE_PRE_COPY_P2P	7
+struct vfio_precopy_info {
+	__u32 argsz;
+	__u32 flags;
+	__aligned_u64 initial_bytes;
+	__aligned_u64 dirty_bytes;
+};
+
+#define VFIO_MIG_GET_PRECOPY_INFO	_IO(VFIO_TYPE, VFIO_BASE + 21)
+#endif
+
+/*
+ * 6.3: vfio_migration_ops.migration_get_data_size, which answers
+ * VFIO_DEVICE_FEATURE_MIG_DATA_SIZE (they came together). Before, the
+ * operation is left out.
+ */
+#ifdef VFIO_DEVICE_FEATURE_MIG_DATA_SIZE
+#define MDEVFW_VFIO_MIG_DATA_SIZE(fn)	.migration_get_data_size = (fn),
+#else
+#define MDEVFW_VFIO_MIG_DATA_SIZE(fn)
+#endif
 #endif
 
 #endif /* _MDEVFW_COMPAT_H */
