@@ -20,6 +20,7 @@
 #include <linux/spinlock.h>
 #include <linux/uuid.h>
 #include <linux/version.h>
+#include <linux/workqueue.h>
 #include <net/devlink.h>
 
 /*
@@ -193,6 +194,15 @@ struct mdevfw_device {
 	unsigned int vfio_open;
 	/* completed when the VFIO device is gone */
 	struct completion vfio_gone;
+	/*
+	 * A removal that must not wait (devlink port del): the work that
+	 * unregisters the VFIO device with no lock held; vfio_decided is
+	 * completed once it is known whether a user holds it; vfio_detached
+	 * (under the lifecycle lock) says the work finishes the removal.
+	 */
+	struct work_struct vfio_work;
+	struct completion vfio_decided;
+	bool vfio_detached;
 };
 
 static inline struct mdevfw_device *to_mdevfw_device(struct device *dev)
@@ -274,6 +284,7 @@ int mdevfw_device_create_locked(struct mdevfw_parent *parent,
 				struct mdevfw_type *type, const guid_t *uuid,
 				struct mdevfw_device **out);
 void mdevfw_device_remove_locked(struct mdevfw_device *mdev);
+int mdevfw_device_remove_nowait_locked(struct mdevfw_device *mdev);
 
 /* The data path */
 int mdevfw_device_open(struct mdevfw_device *mdev);
