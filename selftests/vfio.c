@@ -12,7 +12,14 @@
  *                       open it and hold it: prints "open" (or "error
  *                       ENAME"), "request" when
  *                       the kernel asks for it back, and closes it (and
- *                       prints "closed") at the first line or EOF on stdin
+ *                       prints "closed") at the first line or EOF on stdin;
+ *                       through the group API where the kernel has the
+ *                       type1 backend, else through iommufd and the cdev
+ *   .build/tools/vfio --hold-unbound UUID
+ *                       the same with the VFIO cdev opened and not bound:
+ *                       the file holds the device's registration, but the
+ *                       device is not open, so there is no request eventfd
+ *                       and "request" is never printed
  */
 #include <fcntl.h>
 #include <poll.h>
@@ -28,114 +35,11 @@
 #include <linux/vfio.h>
 #include "kselftest_harness.h"
 #include "lib/sysfs.h"
-
-/* Debian 12's uapi headers predate iommufd and the VFIO cdev. */
-#ifndef VFIO_DEVICE_BIND_IOMMUFD
-struct vfio_device_bind_iommufd {
-	__u32 argsz;
-	__u32 flags;
-	__s32 iommufd;
-	__u32 out_devid;
-};
-
-#define VFIO_DEVICE_BIND_IOMMUFD	_IO(VFIO_TYPE, VFIO_BASE + 18)
-
-struct vfio_device_attach_iommufd_pt {
-	__u32 argsz;
-	__u32 flags;
-	__u32 pt_id;
-};
-
-#define VFIO_DEVICE_ATTACH_IOMMUFD_PT	_IO(VFIO_TYPE, VFIO_BASE + 19)
-#endif
-
-struct mdevfw_iommu_ioas_alloc {
-	__u32 size;
-	__u32 flags;
-	__u32 out_ioas_id;
-};
-
-#define MDEVFW_IOMMU_IOAS_ALLOC		_IO(';', 0x81)
+#include "lib/vfio.h"
 
 #define CFG_OFF		((__u64)VFIO_PCI_CONFIG_REGION_INDEX << 40)
 #define BAR_OFF(n)	((__u64)(VFIO_PCI_BAR0_REGION_INDEX + (n)) << 40)
 #define BOUND_MS	5000
-
-struct vdev {
-	int container, group, device;
-};
-
-static int vdev_open(const char *uuid, struct vdev *v)
-{
-	struct vfio_group_status status = { .argsz = sizeof(status) };
-	char link[512], target[512], path[64];
-	ssize_t n;
-
-	v->container = open("/dev/vfio/vfio", O_RDWR);
-	if (v->container < 0)
-		return -errno;
-	if (ioctl(v->container, VFIO_GET_API_VERSION) != VFIO_API_VERSION ||
-	    ioctl(v->container, VFIO_CHECK_EXTENSION, VFIO_TYPE1v2_IOMMU) != 1)
-		return -ENOTSUP;
-	snprintf(link, sizeof(link), "/sys/bus/mdev/devices/%s/iommu_group", uuid);
-	n = readlink(link, target, sizeof(target) - 1);
-	if (n < 0)
-		return -errno;
-	target[n] = '\0';
-	snprintf(path, sizeof(path), "/dev/vfio/%s", basename(target));
-	v->group = open(path, O_RDWR);
-	if (v->group < 0)
-		return -errno;
-	if (ioctl(v->group, VFIO_GROUP_GET_STATUS, &status) ||
-	    !(status.flags & VFIO_GROUP_FLAGS_VIABLE))
-		return -EINVAL;
-	if (ioctl(v->group, VFIO_GROUP_SET_CONTAINER, &v->container) ||
-	    ioctl(v->container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU))
-		return -errno;
-	v->device = ioctl(v->group, VFIO_GROUP_GET_DEVICE_FD, uuid);
-	return v->device < 0 ? -errno : 0;
-}
-
-/* Through iommufd: bind the device cdev, attach it to a new IOAS. */
-static int vdev_open_cdev(const char *uuid, struct vdev *v)
-{
-	struct vfio_device_bind_iommufd bind = { .argsz = sizeof(bind) };
-	struct vfio_device_attach_iommufd_pt attach = { .argsz = sizeof(attach) };
-	struct mdevfw_iommu_ioas_alloc ioas = { .size = sizeof(ioas) };
-	char path[512];
-	struct dirent *d;
-	DIR *dir;
-
-	v->group = -1;
-	snprintf(path, sizeof(path), "/sys/bus/mdev/devices/%s/vfio-dev", uuid);
-	dir = opendir(path);
-	if (!dir)
-		return -errno;
-	while ((d = readdir(dir)) && strncmp(d->d_name, "vfio", 4))
-		;
-	snprintf(path, sizeof(path), "/dev/vfio/devices/%s", d ? d->d_name : "none");
-	closedir(dir);
-	v->device = open(path, O_RDWR);
-	if (v->device < 0)
-		return -errno;
-	v->container = open("/dev/iommu", O_RDWR);
-	if (v->container < 0)
-		return -errno;
-	bind.iommufd = v->container;
-	if (ioctl(v->device, VFIO_DEVICE_BIND_IOMMUFD, &bind) ||
-	    ioctl(v->container, MDEVFW_IOMMU_IOAS_ALLOC, &ioas))
-		return -errno;
-	attach.pt_id = ioas.out_ioas_id;
-	return ioctl(v->device, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach) ? -errno : 0;
-}
-
-static void vdev_close(struct vdev *v)
-{
-	close(v->device);
-	if (v->group >= 0)
-		close(v->group);
-	close(v->container);
-}
 
 /* pread/pwrite of a region: bytes moved, or -errno. */
 static ssize_t rd(struct vdev *v, __u64 off, void *buf, size_t len)
@@ -162,28 +66,6 @@ static int reg(struct vdev *v, int bar, int r)
 static int set_reg(struct vdev *v, int bar, int r, __u8 val)
 {
 	return wrt(v, BAR_OFF(bar) + r, &val, 1) == 1 ? 0 : -1;
-}
-
-/* VFIO_DEVICE_SET_IRQS with one eventfd (or none, -2): 0 or -errno. */
-static int set_irq(struct vdev *v, __u32 index, __u32 flags,
-		   __u32 start, __u32 count, int fd, __u32 argsz)
-{
-	struct {
-		struct vfio_irq_set s;
-		__s32 fd;
-	} req = {
-		.s = { .argsz = argsz ?: sizeof(req), .flags = flags,
-		       .index = index, .start = start, .count = count },
-		.fd = fd,
-	};
-
-	return ioctl(v->device, VFIO_DEVICE_SET_IRQS, &req) ? -errno : 0;
-}
-
-static int set_eventfd(struct vdev *v, __u32 index, int fd)
-{
-	return set_irq(v, index, VFIO_IRQ_SET_DATA_EVENTFD |
-		       VFIO_IRQ_SET_ACTION_TRIGGER, 0, 1, fd, 0);
 }
 
 /* Within the bound, 1 if @fd became readable; 0 if not. */
@@ -247,7 +129,7 @@ FIXTURE_SETUP(dev)
 		   !path_exists("/dev/vfio/devices")) {
 		SKIP(return, "no iommufd or VFIO device cdev in this kernel");
 	} else {
-		ASSERT_EQ(0, vdev_open_cdev(uuid, &self->v));
+		ASSERT_EQ(0, vdev_open_cdev(uuid, &self->v, false));
 	}
 }
 
@@ -567,21 +449,25 @@ TEST_F(dev, eventfds_dropped_at_close)
 	EXPECT_EQ(0, set_eventfd(&self->v, VFIO_PCI_INTX_IRQ_INDEX, -1));
 }
 
-/* --hold UUID: see the top of the file. */
-static int hold(const char *uuid)
+/* --hold UUID, --hold-unbound UUID: see the top of the file. */
+static int hold(const char *uuid, bool unbound)
 {
+	struct vdev v = { -1, -1, -1 };
 	struct pollfd p[2];
-	struct vdev v;
 	char line[64];
 	int ret, efd;
 
-	ret = vdev_open(uuid, &v);
+	if (unbound || !have_type1())
+		ret = vdev_open_cdev(uuid, &v, unbound);
+	else
+		ret = vdev_open(uuid, &v);
 	if (ret) {
 		printf("error %s\n", strerrorname_np(-ret) ?: "unknown");
+		vdev_close(&v);
 		return 1;
 	}
 	efd = eventfd(0, EFD_NONBLOCK);
-	if (set_eventfd(&v, VFIO_PCI_REQ_IRQ_INDEX, efd)) {
+	if (!unbound && set_eventfd(&v, VFIO_PCI_REQ_IRQ_INDEX, efd)) {
 		printf("error SET_IRQS\n");
 		return 1;
 	}
@@ -612,6 +498,8 @@ static int hold(const char *uuid)
 int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "--hold"))
-		return hold(argv[2]);
+		return hold(argv[2], false);
+	if (argc == 3 && !strcmp(argv[1], "--hold-unbound"))
+		return hold(argv[2], true);
 	return test_harness_run(argc, argv);
 }
