@@ -6,8 +6,12 @@
 # STRESS_COUNT operations (default 100000):
 #   create/remove through sysfs, eswitch mode flips, devlink port add/del,
 #   port function set, parent del_device and re-create, and open/close of
-#   the ttys; and, where the kernel has the type1 IOMMU backend (not UML),
-#   open/close of the mdevs' VFIO devices.
+#   the ttys; and, where the kernel has VFIO (type1 or iommufd), open/close
+#   of the mdevs' VFIO devices and four loops that hold one across a front
+#   door (selftests/tools/stressor.c): sysfs remove and del_device (each
+#   must signal the request eventfd and wait), devlink port del (refused
+#   while open; with the cdev held unbound, done at once and finished when
+#   it is closed) and the eswitch mode set (refused while open).
 # Every loop counts its results by errno and prints them. The harness
 # fails the run on any lockdep, KASAN or kmemleak report, hung task,
 # WARNING or BUG. Here we check that every loop and stressor exited 0 and
@@ -27,8 +31,12 @@ mkdir -p $OUT
 ktap_print_header
 mdevfw_load sample || ktap_exit_fail_msg "cannot load the modules"
 vfio=
-mdevfw_kmod vfio_iommu_type1 2>/dev/null && vfio=vfio_cycle
-if [ -n "$vfio" ]; then ktap_set_plan 13; else ktap_set_plan 12; fi
+vfio_held=
+if mdevfw_kmod vfio_iommu_type1 2>/dev/null || mdevfw_kmod iommufd 2>/dev/null; then
+	vfio=vfio_cycle
+	vfio_held="vfio_remove vfio_portdel vfio_mode vfio_parent"
+fi
+if [ -n "$vfio" ]; then ktap_set_plan 17; else ktap_set_plan 12; fi
 msample_new $ID $PORTS >/dev/null
 T1=$(type_dir msample$ID msample-1)
 T2=$(type_dir msample$ID msample-2)
@@ -113,6 +121,20 @@ $S create_remove $SECS $COUNT create $T1 >$OUT/create_remove & pids[create_remov
 $S create_dual $SECS $COUNT create $T2 >$OUT/create_dual & pids[create_dual]=$!
 $S open_close $SECS $COUNT open >$OUT/open_close & pids[open_close]=$!
 $S parent_cycle $SECS $COUNT parent $ID $PORTS $T1 >$OUT/parent_cycle & pids[parent_cycle]=$!
+if [ -n "$vfio" ]; then
+	NS=6d646576-6677-4e5f-9c1e-706f72747321
+	port_uuid() { python3 -c "import uuid; print(uuid.uuid5(uuid.UUID('$NS'), '$1'))"; }
+	$S vfio_remove $SECS $COUNT vfio-remove $T2 >$OUT/vfio_remove &
+	pids[vfio_remove]=$!
+	$S vfio_portdel $SECS $COUNT vfio-portdel $D 100 "$(port_uuid $D/pf0sf100)" \
+		>$OUT/vfio_portdel &
+	pids[vfio_portdel]=$!
+	$S vfio_mode $SECS $COUNT vfio-mode $T1 $D >$OUT/vfio_mode &
+	pids[vfio_mode]=$!
+	$S vfio_parent $SECS $COUNT vfio-parent 1 4 "$(port_uuid msample/msample1/pf0sf0)" \
+		>$OUT/vfio_parent &
+	pids[vfio_parent]=$!
+fi
 for k in mode_flip port_add_del fn_set $vfio; do
 	loop $k $k &
 	pids[$k]=$!
@@ -132,7 +154,7 @@ ktap_print_msg "operations: $total in ${SECS}s or $COUNT each"
 ran() { awk -v k="$1" '$1 == k { s += $3 } END { print s + 0 }' $OUT/*; }
 check "every stressor and loop exited 0" "${failed# }" ""
 # Each loop must have done its work at least once, or it raced nothing.
-for k in create_remove create_dual parent_cycle open_close mode_flip port_add_del fn_set $vfio; do
+for k in create_remove create_dual parent_cycle open_close mode_flip port_add_del fn_set $vfio $vfio_held; do
 	n=$(ok $k)
 	if [ "${n:-0}" -gt 0 ]; then
 		ktap_test_pass "$k: $n of $(ran $k) succeeded"
