@@ -362,7 +362,7 @@ EXPORT_SYMBOL_MDEVFW(mdevfw_device_remove_locked);
 
 /**
  * mdevfw_device_remove_nowait_locked() - remove an mdev, never waiting for a VFIO user
- * @mdev: a live mdev, not detached already
+ * @mdev: a live mdev
  *
  * For removals that run under the lifecycle lock on behalf of user space
  * and so must not wait for it: devlink port del, a vendor's devlink
@@ -378,16 +378,20 @@ EXPORT_SYMBOL_MDEVFW(mdevfw_device_remove_locked);
  * Without VFIO it is mdevfw_device_remove_locked().
  *
  * Context: the parent's lifecycle lock is held.
- * Return: 0 if removed; -EINPROGRESS if left to the work, as above;
- * -EBUSY while the VFIO device is open or a remove waits for its user.
+ * Return: 0 if removed; -EINPROGRESS if left to the work, as above (now
+ * or by an earlier call); -EBUSY while the VFIO device is open or a
+ * remove waits for its user.
  */
 int mdevfw_device_remove_nowait_locked(struct mdevfw_device *mdev)
 {
 	int ret;
 
 	mdevfw_assert_locked(mdev->parent);
-	if (WARN_ON(!mdev->active || mdev->vfio_detached))
+	if (WARN_ON(!mdev->active))
 		return -ENODEV;
+	/* Left to the work already: it goes when the file is closed. */
+	if (mdev->vfio_detached)
+		return -EINPROGRESS;
 	ret = mdevfw_vfio_detach_locked(mdev);
 	if (ret == -EINPROGRESS) {
 		mdev->vfio_detached = true;
