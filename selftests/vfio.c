@@ -50,7 +50,6 @@
 #define CFG_OFF		((__u64)VFIO_PCI_CONFIG_REGION_INDEX << 40)
 #define BAR_OFF(n)	((__u64)(VFIO_PCI_BAR0_REGION_INDEX + (n)) << 40)
 #define BOUND_MS	5000
-#define offsetofend(T, m)	(offsetof(T, m) + sizeof(((T *)0)->m))
 
 /* pread/pwrite of a region: bytes moved, or -errno. */
 static ssize_t rd(struct vdev *v, __u64 off, void *buf, size_t len)
@@ -469,8 +468,8 @@ TEST_F(dev, hostile_info_ioctls)
 	int dev = self->v.device;
 	unsigned int i;
 
-	/* argsz short of the fixed part, by one or by all. */
-	d.argsz = offsetofend(struct vfio_device_info, num_irqs) - 1;
+	/* argsz one short of the fixed part, or 0. */
+	d.argsz = offsetof(struct vfio_device_info, num_irqs) + 3;
 	EXPECT_EQ(-1, ioctl(dev, VFIO_DEVICE_GET_INFO, &d));
 	EXPECT_EQ(EINVAL, errno);
 	d.argsz = 0;
@@ -481,7 +480,7 @@ TEST_F(dev, hostile_info_ioctls)
 	EXPECT_EQ(0, ioctl(dev, VFIO_DEVICE_GET_INFO, &d));
 	EXPECT_EQ((__u32)VFIO_PCI_NUM_REGIONS, d.num_regions);
 
-	r.argsz = offsetofend(struct vfio_region_info, offset) - 1;
+	r.argsz = offsetof(struct vfio_region_info, offset) + 7;
 	EXPECT_EQ(-1, ioctl(dev, VFIO_DEVICE_GET_REGION_INFO, &r));
 	EXPECT_EQ(EINVAL, errno);
 	r.argsz = 0;
@@ -496,7 +495,7 @@ TEST_F(dev, hostile_info_ioctls)
 	EXPECT_EQ(0u, r.size);
 	EXPECT_EQ(0u, r.flags);
 
-	q.argsz = offsetofend(struct vfio_irq_info, count) - 1;
+	q.argsz = offsetof(struct vfio_irq_info, count) + 3;
 	EXPECT_EQ(-1, ioctl(dev, VFIO_DEVICE_GET_IRQ_INFO, &q));
 	EXPECT_EQ(EINVAL, errno);
 	q.argsz = sizeof(q);
@@ -505,7 +504,7 @@ TEST_F(dev, hostile_info_ioctls)
 	EXPECT_EQ(EINVAL, errno);
 
 	/* Pointers the kernel cannot read. */
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
 		EXPECT_EQ(-1, ioctl(dev, cmds[i], NULL));
 		EXPECT_EQ(EFAULT, errno);
 		EXPECT_EQ(-1, ioctl(dev, cmds[i], (void *)(uintptr_t)4096));
@@ -696,7 +695,7 @@ TEST_F(dev, fuzz_set_irqs)
 			struct vfio_irq_set s;
 			__s32 data[2];
 		} req;
-		__u32 minsz = offsetofend(struct vfio_irq_set, count);
+		__u32 minsz = offsetof(struct vfio_irq_set, count) + 4;
 		__u32 index = fuzz_rand() % 6, type, action, nirq, size;
 		__u32 start = fuzz_rand() % 8 ? 0 : fuzz_rand() % 3;
 		__u32 count = fuzz_rand() % 8 ? fuzz_rand() % 2 :
