@@ -21,7 +21,7 @@
 
 ktap_print_header
 cdev=
-mdevfw_kmod iommufd 2>/dev/null && [ -d /dev/vfio/devices ] && cdev=1
+mdevfw_kmod iommufd 2>/dev/null && vfio_has_cdev && cdev=1
 if [ -n "$cdev" ]; then ktap_set_plan 14; else ktap_set_plan 10; fi
 mdevfw_load sample vfio=0 || ktap_exit_fail_msg "cannot load the modules"
 insmod "$MDEVFW_MODDIR/selftests/test-parent/mdevfw_testparent.ko" ||

@@ -35,6 +35,8 @@ vfio_held=
 if mdevfw_kmod vfio_iommu_type1 2>/dev/null || mdevfw_kmod iommufd 2>/dev/null; then
 	vfio=vfio_cycle
 	vfio_held="vfio_remove vfio_portdel vfio_mode vfio_parent"
+	# The stressor's unbound holds need the cdev (and iommufd).
+	vfio_has_cdev && mdevfw_kmod iommufd 2>/dev/null && export STRESS_VFIO_CDEV=1
 fi
 if [ -n "$vfio" ]; then ktap_set_plan 17; else ktap_set_plan 12; fi
 msample_new $ID $PORTS >/dev/null
