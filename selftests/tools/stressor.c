@@ -14,13 +14,17 @@
  * type1, else through iommufd and the device cdev; "unbound" holds the
  * cdev open without binding it, where the kernel has the cdev:
  *
+ *   stressor NAME SECS COUNT vfio-cycle
+ *                      open the first mdev's VFIO device there is (ENXIO
+ *                      if there is none), close it
  *   stressor NAME SECS COUNT vfio-remove TYPE_DIR
  *                      create, hold with a request eventfd, sysfs remove
  *                      in a child: the kernel must signal the request;
  *                      then let go, and the remove must succeed
  *   stressor NAME SECS COUNT vfio-portdel DEV SFNUM UUID
- *                      devlink port add of SFNUM (whose mdev is UUID),
- *                      hold: port del must fail with EBUSY; let go; hold
+ *                      devlink port add of SFNUM (whose mdev is UUID; in
+ *                      legacy mode it sets switchdev first), hold: port
+ *                      del must fail with EBUSY; let go; hold
  *                      unbound: port del must succeed at once, and the
  *                      mdev go when the holder closes (its remove uevent)
  *   stressor NAME SECS COUNT vfio-mode TYPE_DIR DEV
@@ -201,6 +205,20 @@ static int errno_of(const char *name)
 	return -EPROTO;
 }
 
+/*
+ * In a child: closes every file but stdio and @keep. A child must not
+ * hold the VFIO device's file that its parent holds: the front door it
+ * goes through would wait for it, and so for itself.
+ */
+static void close_inherited(int keep)
+{
+	int fd;
+
+	for (fd = 3; fd < 1024; fd++)
+		if (fd != keep)
+			close(fd);
+}
+
 /* dlfail ARGS...: 0, or -errno from its first word (it prints as wr). */
 static int dl(const char *cmd, const char *dev, const char *a, const char *b)
 {
@@ -216,8 +234,7 @@ static int dl(const char *cmd, const char *dev, const char *a, const char *b)
 		return -errno;
 	if (!pid) {
 		dup2(p[1], 1);
-		close(p[0]);
-		close(p[1]);
+		close_inherited(-1);
 		/* Not the port it printed; and not our terminal's noise. */
 		if (!freopen("/dev/null", "w", stderr))
 			_exit(2);
@@ -290,7 +307,7 @@ static pid_t wr_child(const char *path, const char *s, int *done)
 		return -1;
 	pid = fork();
 	if (!pid) {
-		close(p[0]);
+		close_inherited(p[1]);	/* its end closes when it exits */
 		_exit(-wr(path, s));
 	}
 	close(p[1]);
@@ -339,17 +356,28 @@ static int uevent_socket(void)
 	return fd;
 }
 
-/* Until the remove uevent of mdev @uuid: 0, or -ETIMEDOUT. */
+static long now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* Until the remove uevent of mdev @uuid, within the bound: 0, or -ETIMEDOUT. */
 static int removed(int fd, const char *uuid)
 {
-	char buf[4096];
 	size_t len, ulen = strlen(uuid);
+	long end = now_ms() + BOUND_MS;
+	char buf[4096];
 	ssize_t n;
 
 	for (;;) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
+		long left = end - now_ms();
 
-		if (poll(&p, 1, BOUND_MS) != 1)
+		/* Other loops' events keep coming: the bound is overall. */
+		if (left <= 0 || poll(&p, 1, left) != 1)
 			return -ETIMEDOUT;
 		n = recv(fd, buf, sizeof(buf) - 1, 0);
 		if (n <= 0)
@@ -368,6 +396,36 @@ static int mdev_remove(const char *uuid)
 
 	snprintf(path, sizeof(path), "/sys/bus/mdev/devices/%s/remove", uuid);
 	return wr(path, "1");
+}
+
+static int op_vfio_cycle(void)
+{
+	char path[300], uuid[300] = "";
+	struct dirent *de;
+	struct vdev v;
+	int err, efd;
+	DIR *dir;
+
+	dir = opendir("/sys/bus/mdev/devices");
+	if (!dir)
+		return -errno;
+	while ((de = readdir(dir))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/sys/bus/mdev/devices/%s/vfio-dev",
+			 de->d_name);
+		if (!access(path, F_OK)) {
+			snprintf(uuid, sizeof(uuid), "%s", de->d_name);
+			break;
+		}
+	}
+	closedir(dir);
+	if (!uuid[0])
+		return -ENXIO;
+	err = vfio_hold(uuid, &v, &efd, false);
+	if (!err)
+		vfio_release(&v, efd);
+	return err;
 }
 
 static int op_vfio_remove(const char *type_dir)
@@ -405,6 +463,8 @@ static int op_vfio_portdel(const char *dev, const char *sfnum,
 	struct vdev v;
 
 	err = dl("port-add", dev, "0", sfnum);
+	if (err == -EOPNOTSUPP && !dl("eswitch-set", dev, "switchdev", NULL))
+		err = dl("port-add", dev, "0", sfnum);
 	if (err)
 		return err;
 	err = vfio_hold(uuid, &v, &efd, false);
@@ -550,6 +610,8 @@ int main(int argc, char **argv)
 			err = op_open();
 		else if (!strcmp(argv[4], "parent") && argc == 8)
 			err = op_parent(argv[5], argv[6], argv[7]);
+		else if (!strcmp(argv[4], "vfio-cycle") && argc == 5)
+			err = op_vfio_cycle();
 		else if (!strcmp(argv[4], "vfio-remove") && argc == 6)
 			err = op_vfio_remove(argv[5]);
 		else if (!strcmp(argv[4], "vfio-portdel") && argc == 8)
