@@ -46,6 +46,8 @@ static inline struct mdevfw_type *to_mdevfw_type(struct kobject *kobj)
 
 /* core/main.c */
 extern struct srcu_struct mdevfw_srcu;
+/* Removals finished outside every lock (core/vfio.c); flushed at exit. */
+extern struct workqueue_struct *mdevfw_wq;
 extern MDEVFW_BUS_TYPE mdevfw_bus_type;
 extern struct class_compat *mdevfw_class_compat;
 
@@ -101,9 +103,13 @@ struct mdevfw_parent *mdevfw_parent_of_devlink(struct devlink *devlink);
  * parent->open_lock:
  *   NONE -> LIVE           registered after probe, under the lifecycle lock
  *   LIVE -> UNPLUGGING     mdevfw_vfio_unplug(), no lock held: it
- *                          unregisters, waiting for the user
- *   LIVE -> REVOKED        under the lifecycle lock, when nobody has it
- *                          open: unregistered before the lock is dropped
+ *                          unregisters, waiting for the user; or
+ *                          mdevfw_vfio_detach_locked(), under the
+ *                          lifecycle lock, when nobody has it open: its
+ *                          work unregisters, no lock held
+ *   LIVE -> REVOKED        mdevfw_vfio_remove_locked(), under the
+ *                          lifecycle lock: unregistered before the lock
+ *                          is dropped (a removal no front door prepared)
  *   UNPLUGGING, REVOKED -> GONE   unregistered; vfio_gone completed
  * Only LIVE accepts a VFIO open.
  */
@@ -120,7 +126,7 @@ enum {
 int mdevfw_vfio_driver_init(struct mdevfw_driver *drv);
 void mdevfw_vfio_driver_exit(struct mdevfw_driver *drv);
 int mdevfw_vfio_register_locked(struct mdevfw_device *mdev);
-int mdevfw_vfio_revoke_locked(struct mdevfw_device *mdev);
+int mdevfw_vfio_detach_locked(struct mdevfw_device *mdev);
 void mdevfw_vfio_remove_locked(struct mdevfw_device *mdev);
 void mdevfw_vfio_unplug(struct mdevfw_device *mdev);
 /* core/migration.c */
@@ -145,7 +151,7 @@ static inline int mdevfw_vfio_register_locked(struct mdevfw_device *mdev)
 	return 0;
 }
 
-static inline int mdevfw_vfio_revoke_locked(struct mdevfw_device *mdev)
+static inline int mdevfw_vfio_detach_locked(struct mdevfw_device *mdev)
 {
 	return 0;
 }

@@ -328,7 +328,9 @@ EXPORT_SYMBOL_MDEVFW(mdevfw_parent_unpublish_locked);
  * The first step of a parent's removal when its driver has VFIO
  * operations: refuses VFIO devices to new mdevs (their create fails with
  * -ENODEV), then unregisters each mdev's VFIO device, waiting for its
- * user to close it while vfio calls the vendor's request operation. Call
+ * user to close it while vfio calls the vendor's request operation; for
+ * an mdev that a devlink port del left to its work, waits for that work's
+ * unregister (the work then finds the parent dead, or removes it). Call
  * it without any lock, nor one that another parent needs, before taking
  * the lifecycle lock to unpublish. Does nothing without VFIO.
  *

@@ -12,10 +12,17 @@
  * - mdevfw_vfio_unplug() waits, with no lock held: sysfs "remove" and
  *   mdevfw_parent_vfio_unplug() (the vendor's parent delete) call it
  *   before they take the lifecycle lock.
- * - Paths that already hold the lifecycle lock (devlink port del, parent
- *   unpublish) unregister only a device nobody has open: they revoke it
- *   first (mdevfw_vfio_revoke_locked()), which refuses new opens and fails
- *   with -EBUSY while one is open.
+ * - devlink port del holds the lifecycle lock and must not wait: it
+ *   refuses (-EBUSY) while the device is open, and otherwise hands the
+ *   unregister to a work item with no lock held
+ *   (mdevfw_vfio_detach_locked()). It waits only until the work knows
+ *   whether anyone holds the device file, which needs no user space:
+ *   vfio calls the request operation at once if someone does. Nobody:
+ *   the removal finishes under the lock, as before. A holder (a VFIO
+ *   cdev opened and not bound, which no open count sees): the port del
+ *   returns, and the work finishes the removal once the file is closed.
+ * - Parent unpublish, under the lock, finds every VFIO device gone:
+ *   mdevfw_parent_vfio_unplug() ran first, without the lock.
  *
  * A VFIO open is an open of the mdev: the framework wraps the vendor's
  * open_device and close_device around mdevfw_device_open() accounting, so
@@ -24,6 +31,8 @@
 #include <linux/slab.h>
 #include <linux/vfio.h>
 #include "core.h"
+
+static void mdevfw_vfio_detach_work(struct work_struct *work);
 
 struct mdevfw_vfio {
 	struct vfio_device vdev;
@@ -111,6 +120,23 @@ static long mdevfw_vfio_ioctl(struct vfio_device *vdev, unsigned int cmd,
 }
 
 /*
+ * vfio calls it while an unregister waits for a holder of the device
+ * file: at once, then every 10 s. A detach (port del) learns from the
+ * first call that someone holds the device, and stops waiting for the
+ * unregister; the vendor's request, while the device is open (opens
+ * only go down now), asks the user to let go.
+ */
+static void mdevfw_vfio_request(struct vfio_device *vdev, unsigned int count)
+{
+	struct mdevfw_vfio *v = to_mdevfw_vfio(vdev);
+
+	complete(&v->mdev->vfio_decided);
+	/* The holder of a file never opened has nothing to signal with. */
+	if (v->ops->request && READ_ONCE(v->mdev->vfio_open))
+		v->ops->request(vdev, count);
+}
+
+/*
  * At the final put of the VFIO device, which can come after the mdev,
  * its parent and the unplug are gone (the last fput of a device file).
  * vfio read device->ops->release from drv->vfio_wrapped to get here and
@@ -151,6 +177,7 @@ int mdevfw_vfio_driver_init(struct mdevfw_driver *drv)
 	w->release = mdevfw_vfio_release;
 	w->open_device = mdevfw_vfio_open_device;
 	w->close_device = mdevfw_vfio_close_device;
+	w->request = mdevfw_vfio_request;
 	mdevfw_vfio_ops_set_iommufd(w);
 	if (drv->mig_ops)
 		w->ioctl = mdevfw_vfio_ioctl;
@@ -185,6 +212,8 @@ int mdevfw_vfio_register_locked(struct mdevfw_device *mdev)
 
 	mdevfw_assert_locked(parent);
 	init_completion(&mdev->vfio_gone);
+	init_completion(&mdev->vfio_decided);
+	INIT_WORK(&mdev->vfio_work, mdevfw_vfio_detach_work);
 	if (!drv->vfio_wrapped)
 		return 0;
 	/* mdevfw_parent_vfio_unplug() has started: the parent is going. */
@@ -275,38 +304,92 @@ void mdevfw_vfio_unplug(struct mdevfw_device *mdev)
 		wait_for_completion(&mdev->vfio_gone);
 }
 
+/*
+ * The unregister of a detach, with no lock held. It completes
+ * vfio_decided when the unregister has returned, if the request wrapper
+ * has not done so before (a holder). Then, if the detacher left the
+ * removal to it (vfio_detached), it takes the lifecycle lock and removes
+ * the mdev, unless something else removed it meanwhile (sysfs remove, or
+ * the parent's unpublish). It holds a reference on the mdev and one on
+ * the parent, whose lifecycle lock it takes: mdevfw_parent_wait() waits
+ * for it, and mdevfw's module exit flushes the workqueue.
+ */
+static void mdevfw_vfio_detach_work(struct work_struct *work)
+{
+	struct mdevfw_device *mdev =
+		container_of(work, struct mdevfw_device, vfio_work);
+	struct mdevfw_parent *parent = mdev->parent;
+
+	mdevfw_assert_unlocked(parent);
+	mdevfw_vfio_unregister(mdev);
+	complete(&mdev->vfio_decided);
+
+	if (!mdevfw_lock_live(parent)) {
+		if (mdev->active && mdev->vfio_detached)
+			mdevfw_device_remove_locked(mdev);
+		mdevfw_unlock(parent);
+	}
+	put_device(&mdev->dev);
+	mdevfw_parent_put(parent);
+}
+
 /**
- * mdevfw_vfio_revoke_locked() - refuse new VFIO opens of an unused mdev
+ * mdevfw_vfio_detach_locked() - unregister an mdev's VFIO device, never waiting for its user
  * @mdev: a live mdev
  *
- * For removals that hold the lifecycle lock and so must not wait for user
- * space: succeeds only if nobody has the VFIO device open, and from then
- * on refuses every open, so that mdevfw_device_remove_locked() can
- * unregister it without waiting for a user.
+ * For removals that hold the lifecycle lock (devlink port del): refuses
+ * while the device is open, or while a remove waits for its user;
+ * otherwise refuses every new open and unregisters the device from a
+ * work item, with no lock held. It waits only until that work knows
+ * whether a process holds the device file, which takes no action of
+ * user space: vfio calls the request operation at once if one does.
  *
  * Context: the lifecycle lock is held.
- * Return: 0, or -EBUSY while the VFIO device is open or a remove is
- * waiting for its user.
+ * Return: 0 once the VFIO device is gone (or for an mdev without one);
+ * -EBUSY while it is open or a remove waits for its user; -EINPROGRESS
+ * while a process holds its file without having opened the device (a
+ * VFIO cdev not bound): the device is unregistered when that file is
+ * closed, and the caller sets mdev->vfio_detached to leave the removal to
+ * the work.
  */
-int mdevfw_vfio_revoke_locked(struct mdevfw_device *mdev)
+int mdevfw_vfio_detach_locked(struct mdevfw_device *mdev)
 {
 	struct mdevfw_parent *parent = mdev->parent;
 	int ret = 0;
+	u8 state;
 
+	might_sleep();
 	mdevfw_assert_locked(parent);
 	raw_spin_lock_irq(&parent->open_lock);
-	if (mdev->vfio_state == MDEVFW_VFIO_UNPLUGGING || mdev->vfio_open)
+	state = mdev->vfio_state;
+	if (state == MDEVFW_VFIO_UNPLUGGING || mdev->vfio_open)
 		ret = -EBUSY;
-	else if (mdev->vfio_state == MDEVFW_VFIO_LIVE)
-		mdev->vfio_state = MDEVFW_VFIO_REVOKED;
+	else if (state == MDEVFW_VFIO_LIVE)
+		mdev->vfio_state = MDEVFW_VFIO_UNPLUGGING;
 	raw_spin_unlock_irq(&parent->open_lock);
-	return ret;
+	if (ret || state != MDEVFW_VFIO_LIVE)
+		return ret;
+
+	/* For the work: both are put at its end. */
+	get_device(&mdev->dev);
+	kref_get(&parent->ref);
+	reinit_completion(&mdev->vfio_decided);
+	queue_work(mdevfw_wq, &mdev->vfio_work);
+	/* Kernel work only: the unregister returns, or vfio calls request. */
+	wait_for_completion(&mdev->vfio_decided);
+
+	raw_spin_lock_irq(&parent->open_lock);
+	state = mdev->vfio_state;
+	raw_spin_unlock_irq(&parent->open_lock);
+	return state == MDEVFW_VFIO_GONE ? 0 : -EINPROGRESS;
 }
 
 /*
  * From mdevfw_device_remove_locked(), before the driver's remove. The
- * front doors that may block have unplugged the device already, and the
- * others have revoked it; a device still live or being unplugged here is
+ * front doors have unplugged or detached the device already; one that
+ * nobody has open is unregistered here at once (a vendor's own removal
+ * under the lock, create's error path); a device still open or being
+ * unplugged here is
  * a vendor that did not call mdevfw_parent_vfio_unplug() before
  * unpublishing, and this then waits under the lock, with a warning.
  */

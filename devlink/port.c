@@ -48,22 +48,28 @@ static int mdevfw_port_del(struct devlink *devlink, struct devlink_port *dl,
 			   struct netlink_ext_ack *extack)
 {
 	struct mdevfw_device *mdev = mdevfw_port_mdev(dl);
+	struct mdevfw_parent *parent = mdev->parent;
+	int sfnum = mdev->sfnum;
+	int ret;
 
 	/*
 	 * The instance lock is held: never wait for a VFIO user here
-	 * (locking.rst, invariant 10). An unused VFIO device is revoked and
-	 * unregistered at once; an open one refuses.
+	 * (locking.rst, invariant 10). An open VFIO device refuses; one
+	 * whose file a process holds unbound goes when it is closed.
 	 */
-	if (mdevfw_vfio_revoke_locked(mdev)) {
+	ret = mdevfw_device_remove_nowait_locked(mdev);
+	if (ret == -EBUSY) {
 		NL_SET_ERR_MSG_MOD(extack,
 				   "the mdev is open through VFIO; close it, or remove it through sysfs");
-		return -EBUSY;
+		return ret;
 	}
+	if (ret == -EINPROGRESS)
+		NL_SET_ERR_MSG_MOD(extack,
+				   "port deleted; the mdev goes when its VFIO device file is closed");
 	if (!extack)
-		dev_info(mdev->parent->dev,
+		dev_info(parent->dev,
 			 "mdevfw: port add of sfnum %d undone: devlink could not reply\n",
-			 mdev->sfnum);
-	mdevfw_device_remove_locked(mdev);
+			 sfnum);
 	return 0;
 }
 
@@ -326,6 +332,9 @@ int mdevfw_devl_eswitch_mode_set(struct mdevfw_parent *parent, u16 mode,
 
 	if (mode == DEVLINK_ESWITCH_MODE_SWITCHDEV) {
 		list_for_each_entry(mdev, &parent->mdevs, node) {
+			/* Its port was deleted: it goes, waiting for a file. */
+			if (mdev->vfio_detached)
+				continue;
 			ret = mdevfw_port_add_locked(mdev);
 			if (ret)
 				break;

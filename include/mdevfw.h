@@ -19,6 +19,7 @@
 #include <linux/rhashtable-types.h>
 #include <linux/spinlock.h>
 #include <linux/uuid.h>
+#include <linux/workqueue.h>
 #include <net/devlink.h>
 #include "mdevfw_compat.h"
 
@@ -197,6 +198,15 @@ struct mdevfw_device {
 	bool migratable;
 	/* its state, from VFIO register to unregister */
 	struct mdevfw_mig *mig;
+	/*
+	 * A removal that must not wait (devlink port del): the work that
+	 * unregisters the VFIO device with no lock held; vfio_decided is
+	 * completed once it is known whether a user holds it; vfio_detached
+	 * (under the lifecycle lock) says the work finishes the removal.
+	 */
+	struct work_struct vfio_work;
+	struct completion vfio_decided;
+	bool vfio_detached;
 };
 
 static inline struct mdevfw_device *to_mdevfw_device(struct device *dev)
@@ -278,6 +288,7 @@ int mdevfw_device_create_locked(struct mdevfw_parent *parent,
 				struct mdevfw_type *type, const guid_t *uuid,
 				struct mdevfw_device **out);
 void mdevfw_device_remove_locked(struct mdevfw_device *mdev);
+int mdevfw_device_remove_nowait_locked(struct mdevfw_device *mdev);
 
 /* The data path */
 int mdevfw_device_open(struct mdevfw_device *mdev);

@@ -346,7 +346,7 @@ void mdevfw_device_remove_locked(struct mdevfw_device *mdev)
 	mdev->active = false;
 	list_del(&mdev->node);
 
-	/* Unplugged or revoked by the front door: this does not wait. */
+	/* Unplugged or detached by the front door: this does not wait. */
 	mdevfw_vfio_remove_locked(mdev);
 	mdevfw_port_del_locked(mdev);
 	mdevfw_device_unbind(mdev);
@@ -360,6 +360,49 @@ void mdevfw_device_remove_locked(struct mdevfw_device *mdev)
 	put_device(&mdev->dev);
 }
 EXPORT_SYMBOL_MDEVFW(mdevfw_device_remove_locked);
+
+/**
+ * mdevfw_device_remove_nowait_locked() - remove an mdev, never waiting for a VFIO user
+ * @mdev: a live mdev
+ *
+ * For removals that run under the lifecycle lock on behalf of user space
+ * and so must not wait for it: devlink port del, a vendor's devlink
+ * reload_down. While the mdev's VFIO device is open, or a sysfs remove
+ * waits for its user, it refuses. Otherwise the VFIO device refuses
+ * every open from now on and is unregistered with no lock held; the mdev
+ * is removed at once if nobody holds the VFIO device's file. If a process
+ * holds it without having opened the device (a VFIO cdev opened and not
+ * bound, which no open count sees), the mdev loses its devlink port now,
+ * and a work item removes it once that file is closed; until then it
+ * stays in sysfs, with its UUID, sfnum and pool use, and the eswitch mode
+ * change gives it no port. A sysfs remove of it waits for that close.
+ * Without VFIO it is mdevfw_device_remove_locked().
+ *
+ * Context: the parent's lifecycle lock is held.
+ * Return: 0 if removed; -EINPROGRESS if left to the work, as above (now
+ * or by an earlier call); -EBUSY while the VFIO device is open or a
+ * remove waits for its user.
+ */
+int mdevfw_device_remove_nowait_locked(struct mdevfw_device *mdev)
+{
+	int ret;
+
+	mdevfw_assert_locked(mdev->parent);
+	if (WARN_ON(!mdev->active))
+		return -ENODEV;
+	/* Left to the work already: it goes when the file is closed. */
+	if (mdev->vfio_detached)
+		return -EINPROGRESS;
+	ret = mdevfw_vfio_detach_locked(mdev);
+	if (ret == -EINPROGRESS) {
+		mdev->vfio_detached = true;
+		mdevfw_port_del_locked(mdev);
+	} else if (!ret) {
+		mdevfw_device_remove_locked(mdev);
+	}
+	return ret;
+}
+EXPORT_SYMBOL_MDEVFW(mdevfw_device_remove_nowait_locked);
 
 void mdevfw_devices_remove_all_locked(struct mdevfw_parent *parent)
 {

@@ -188,6 +188,13 @@ err_params:
 	devl_params_unregister(devlink, msample_params,
 			       ARRAY_SIZE(msample_params));
 err_unpublish:
+	/*
+	 * No mdevfw_parent_vfio_unplug() first, as msample_dev_remove()
+	 * does: the lock has been held since the types were published, so
+	 * no create has run, no mdev and no VFIO device exists, and the
+	 * unpublish waits for nobody. Dropping the lock to unplug would let
+	 * creates in.
+	 */
 	mdevfw_parent_unpublish_locked(&ms->parent);
 err_unlock:
 	devl_unlock(devlink);

@@ -6,8 +6,15 @@
 # STRESS_COUNT operations (default 100000):
 #   create/remove through sysfs, eswitch mode flips, devlink port add/del,
 #   port function set, parent del_device and re-create, and open/close of
-#   the ttys; and, where the kernel has the type1 IOMMU backend (not UML),
-#   open/close of the mdevs' VFIO devices.
+#   the ttys; and, where the kernel has VFIO (type1 or iommufd), open/close
+#   of the mdevs' VFIO devices and four loops that hold one across a front
+#   door (selftests/tools/stressor.c): sysfs remove (on the same parent)
+#   and del_device (of a second PF; each must signal the request eventfd
+#   and wait), devlink port del (refused while open; with the cdev held
+#   unbound, done at once and finished when it is closed) and the eswitch
+#   mode set (refused while open), these two on a third PF in switchdev
+#   mode: on the first, open ttys and VFIO devices refuse most mode
+#   flips, and ports come and go with them.
 # Every loop counts its results by errno and prints them. The harness
 # fails the run on any lockdep, KASAN or kmemleak report, hung task,
 # WARNING or BUG. Here we check that every loop and stressor exited 0 and
@@ -27,8 +34,16 @@ mkdir -p $OUT
 ktap_print_header
 mdevfw_load sample || ktap_exit_fail_msg "cannot load the modules"
 vfio=
-mdevfw_kmod vfio_iommu_type1 2>/dev/null && vfio=vfio_cycle
-if [ -n "$vfio" ]; then ktap_set_plan 13; else ktap_set_plan 12; fi
+vfio_held=
+if mdevfw_kmod vfio_iommu_type1 2>/dev/null || mdevfw_kmod iommufd 2>/dev/null; then
+	vfio=vfio_cycle
+	msample_new 2 8 >/dev/null
+	devlink dev eswitch set msample/msample2 mode switchdev
+	vfio_held="vfio_remove vfio_portdel vfio_mode vfio_parent"
+	# The stressor's unbound holds need the cdev (and iommufd).
+	vfio_has_cdev && mdevfw_kmod iommufd 2>/dev/null && export STRESS_VFIO_CDEV=1
+fi
+if [ -n "$vfio" ]; then ktap_set_plan 17; else ktap_set_plan 12; fi
 msample_new $ID $PORTS >/dev/null
 T1=$(type_dir msample$ID msample-1)
 T2=$(type_dir msample$ID msample-2)
@@ -77,32 +92,27 @@ mode_flip() {
 	[ $((n % 2)) -eq 0 ] || mode=legacy
 	devlink_rc devlink dev eswitch set $D mode $mode
 }
+# In legacy mode it asks for switchdev first: the open ttys and VFIO
+# devices refuse most of mode_flip's flips, and a loop that never adds a
+# port races nothing.
 port_add_del() {
 	local out
 	if ! out=$(devlink port add $D flavour pcisf pfnum 0 2>&1); then
-		errname "$out"
-		return
+		case $out in
+		*"Operation not supported"*)
+			devlink dev eswitch set $D mode switchdev 2>/dev/null &&
+				out=$(devlink port add $D flavour pcisf pfnum 0 2>&1) ;;
+		*) false ;;
+		esac || { errname "$out"; return; }
 	fi
 	# "msample/msample0/3: type notset flavour pcisf ..."
 	devlink_rc devlink port del "${out%%:*}"
 }
 fn_set() {
 	local p
-	p=$(devlink port show 2>/dev/null | grep -m1 -o '^msample/msample[0-9]*/[0-9]*')
+	p=$(devlink port show 2>/dev/null | grep -m1 -o "^$D/[0-9]*")
 	[ -n "$p" ] || { echo NOPORT; return; }
 	devlink_rc devlink port function set "$p" hw_addr 02:00:00:00:00:0$((RANDOM % 10))
-}
-# Opens some mdev's VFIO device through the group API and closes it.
-vfio_cycle() {
-	local u out
-	u=$(ls $SYS_MDEVS 2>/dev/null | head -1)
-	[ -n "$u" ] || { echo NOMDEV; return; }
-	out=$(echo | "$MDEVFW_TOOLS/vfio" --hold "$u" 2>&1 | head -1)
-	case $out in
-	open) echo OK ;;
-	"error "*) echo "${out#error }" ;;
-	*) echo "OTHER:${out//[[:space:]]/_}" ;;
-	esac
 }
 
 # The sysfs and data-path loops are C (selftests/tools/stressor.c): a fork
@@ -113,7 +123,25 @@ $S create_remove $SECS $COUNT create $T1 >$OUT/create_remove & pids[create_remov
 $S create_dual $SECS $COUNT create $T2 >$OUT/create_dual & pids[create_dual]=$!
 $S open_close $SECS $COUNT open >$OUT/open_close & pids[open_close]=$!
 $S parent_cycle $SECS $COUNT parent $ID $PORTS $T1 >$OUT/parent_cycle & pids[parent_cycle]=$!
-for k in mode_flip port_add_del fn_set $vfio; do
+if [ -n "$vfio" ]; then
+	NS=6d646576-6677-4e5f-9c1e-706f72747321
+	port_uuid() { python3 -c "import uuid; print(uuid.uuid5(uuid.UUID('$NS'), '$1'))"; }
+	D2=msample/msample2
+	$S vfio_cycle $SECS $COUNT vfio-cycle >$OUT/vfio_cycle &
+	pids[vfio_cycle]=$!
+	$S vfio_remove $SECS $COUNT vfio-remove $T2 >$OUT/vfio_remove &
+	pids[vfio_remove]=$!
+	$S vfio_portdel $SECS $COUNT vfio-portdel $D2 100 "$(port_uuid $D2/pf0sf100)" \
+		>$OUT/vfio_portdel &
+	pids[vfio_portdel]=$!
+	$S vfio_mode $SECS $COUNT vfio-mode "$(type_dir msample2 msample-1)" $D2 \
+		>$OUT/vfio_mode &
+	pids[vfio_mode]=$!
+	$S vfio_parent $SECS $COUNT vfio-parent 1 4 "$(port_uuid msample/msample1/pf0sf0)" \
+		>$OUT/vfio_parent &
+	pids[vfio_parent]=$!
+fi
+for k in mode_flip port_add_del fn_set; do
 	loop $k $k &
 	pids[$k]=$!
 done
@@ -132,7 +160,7 @@ ktap_print_msg "operations: $total in ${SECS}s or $COUNT each"
 ran() { awk -v k="$1" '$1 == k { s += $3 } END { print s + 0 }' $OUT/*; }
 check "every stressor and loop exited 0" "${failed# }" ""
 # Each loop must have done its work at least once, or it raced nothing.
-for k in create_remove create_dual parent_cycle open_close mode_flip port_add_del fn_set $vfio; do
+for k in create_remove create_dual parent_cycle open_close mode_flip port_add_del fn_set $vfio $vfio_held; do
 	n=$(ok $k)
 	if [ "${n:-0}" -gt 0 ]; then
 		ktap_test_pass "$k: $n of $(ran $k) succeeded"
@@ -141,22 +169,26 @@ for k in create_remove create_dual parent_cycle open_close mode_flip port_add_de
 	fi
 done
 # Every errno is one the ABI documents for these races.
-# ENXIO: no tty to open at that moment; NOPORT: no port to set; NOMDEV:
-# no mdev to open through VFIO.
-odd=$(cat $OUT/* | awk '$2 !~ /^(OK|EBUSY|ENODEV|ENOENT|EEXIST|EUSERS|EOPNOTSUPP|EIO|ENXIO|NOPORT|NOMDEV)$/')
+# ENXIO: no tty, or no mdev with a VFIO device, to open at that moment;
+# NOPORT: no port to set; EINVAL: the VFIO cdev of a device that another
+# loop has bound (vfio binds a device through one cdev file at a time).
+odd=$(cat $OUT/* | awk '$2 !~ /^(OK|EBUSY|ENODEV|ENOENT|EEXIST|EUSERS|EOPNOTSUPP|EIO|ENXIO|NOPORT|EINVAL)$/')
 check "no undocumented result" "$odd" ""
 
 # Quiesced: the two views agree, and everything goes with the parent.
 if [ -d $SYS_MDEV_BUS/msample$ID ]; then
-	nm=$(ls $SYS_MDEVS | wc -l)
+	nm=$(find /sys/devices/msample$ID -maxdepth 1 -name '*-*-*-*-*' | wc -l)
 	mode=$(devlink -j dev eswitch show $D | jq -r '.dev[].mode')
-	np=$(devlink -j port show | jq '.port | length')
+	np=$(devlink -j port show | jq "[.port | keys[] | select(startswith(\"$D/\"))] | length")
 	[ "$mode" = switchdev ] || nm=0
 	check "quiesced: one port per mdev in switchdev" "$np" "$nm"
 else
 	check "quiesced: one port per mdev in switchdev" 0 0
 fi
 msample_del $ID >/dev/null
+# The VFIO loops' PFs; the second is there only if a turn failed.
+[ -z "$vfio" ] || msample_del 2 >/dev/null
+[ ! -d /sys/devices/msample1 ] || msample_del 1 >/dev/null
 check "parent gone: no mdevs, no ports" \
 	"$(ls $SYS_MDEVS | wc -l) $(devlink -j port show | jq '.port | length')" "0 0"
 check "no devlink instance left" "$(devlink -j dev show | jq -c '.dev | keys')" "[]"

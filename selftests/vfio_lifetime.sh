@@ -6,14 +6,36 @@
 # EBUSY and their extack; sysfs remove and del_device wait, with no lock
 # held, until the user lets go, after the kernel has asked it to through
 # the request eventfd; meanwhile the same parent's lock and the other
-# parents work. Then QEMU realizes the device. No sleeps: every wait is on
+# parents work. A process that holds the VFIO cdev without binding it
+# (no open the framework can count): port del deletes the port at once
+# and the mdev goes when the file is closed, with the devlink lock free
+# meanwhile; del_device and module unload wait for that close, outside
+# every lock. Then QEMU realizes the device. No sleeps: every wait is on
 # an event, with a bound.
+#
+#   vfio_lifetime.sh group   the holder uses the group API and type1
+#                            (lanes with VFIO_IOMMU_TYPE1); QEMU too
+#   vfio_lifetime.sh cdev    the holder uses iommufd and the device cdev
+#                            (lanes with VFIO_DEVICE_CDEV)
 . "$(dirname "$0")/lib/guest.sh"
 
+mode=${1:-group}
 ktap_print_header
-ktap_set_plan 30
+case $mode in
+group|cdev) ;;
+*) ktap_exit_fail_msg "usage: vfio_lifetime.sh group|cdev" ;;
+esac
+# 29 cases at the front doors, 26 with an unbound cdev, QEMU's one.
+cdev=
+vfio_has_cdev && mdevfw_kmod iommufd && cdev=1
+ktap_set_plan $((29 + ${cdev:+26} + 0 + $([ "$mode" = group ] && echo 1 || echo 0)))
 mdevfw_load sample || ktap_exit_fail_msg "cannot load the modules"
-mdevfw_kmod vfio_iommu_type1 || ktap_exit_fail_msg "no vfio_iommu_type1 in this kernel"
+if [ "$mode" = group ]; then
+	mdevfw_kmod vfio_iommu_type1 || ktap_exit_fail_msg "no vfio_iommu_type1 in this kernel"
+else
+	mdevfw_kmod iommufd || ktap_exit_fail_msg "no iommufd in this kernel"
+	vfio_has_cdev || ktap_exit_fail_msg "no VFIO device cdev in this kernel"
+fi
 hups=0
 trap 'hups=$((hups + 1))' HUP
 D=msample/msample0
@@ -22,15 +44,19 @@ msample_new 1 8 >/dev/null
 T1=$(type_dir msample0 msample-1)
 run() { local out; out=$("$@" 2>&1); echo "$?|$out"; }
 BUSY="kernel answers: Device or resource busy"
+# A removal that a kernel work item finishes: wait for its uevent.
+UEV="$MDEVFW_TOOLS/uevwait 20000"
 
-# hold UUID: a holder in the background, fed on fd 7, heard on fd 8;
-# next: its next line ("open", "request", "closed"), within a bound;
-# release: tell it to close, then reap it.
+# hold [--hold-unbound] UUID: a holder in the background, fed on fd 7,
+# heard on fd 8; next: its next line ("open", "request", "closed"),
+# within a bound; release: tell it to close, then reap it.
 # FIFOs cannot live on the 9p root: /run is the guest's tmpfs.
 fifo=$(mktemp -d -p /run)
 mkfifo "$fifo/in" "$fifo/out"
 hold() {
-	"$MDEVFW_TOOLS/vfio" --hold "$1" <"$fifo/in" >"$fifo/out" &
+	local how=--hold
+	[ $# = 2 ] && { how=$1; shift; }
+	"$MDEVFW_TOOLS/vfio" $how "$1" <"$fifo/in" >"$fifo/out" &
 	hpid=$!
 	exec 7>"$fifo/in" 8<"$fifo/out"
 }
@@ -41,6 +67,14 @@ release() {
 	wait $hpid
 	exec 7>&- 8<&-
 }
+# release_gone UUID: release, and wait until the mdev's removal.
+release_gone() {
+	$UEV remove "/$1" bash -c 'echo >&7'
+	check "released; the mdev is removed" "$?|$(next)" "0|closed"
+	wait $hpid
+	exec 7>&- 8<&-
+}
+nports() { devlink -j port show | jq '.port | length'; }
 
 U=$(new_uuid)
 wr $T1/create "$U" >/dev/null
@@ -106,11 +140,77 @@ release
 wait $del_pid
 check "then del_device succeeds" "$(cat "$out") $(ls $SYS_MDEV_BUS)" "OK msample2"
 
+# An unbound VFIO cdev: a registration that no open count sees. Port del
+# must not wait for it under the devlink lock: the port goes at once, the
+# mdev when the file is closed. Kernels with VFIO_DEVICE_CDEV only.
+unbound() {
+	D=msample/msample2
+	T=$(type_dir msample2 msample-1)
+	check_cmd "switchdev (msample2)" devlink dev eswitch set $D mode switchdev
+	U=$(new_uuid)
+	wr $T/create "$U" >/dev/null
+	hold --hold-unbound "$U"
+	check "hold the cdev unbound" "$(next)" open
+	check "port del returns at once, with a warning" "$(run devlink port del $D/0)" \
+		"0|Warning: mdevfw: port deleted; the mdev goes when its VFIO device file is closed."
+	check "the port is gone, the mdev is not" "$(nports) $(ls $SYS_MDEVS | grep -c "$U")" "0 1"
+	# The cdev is gone (ENOENT); the group still lists it no more (ENODEV).
+	gone=ENOENT
+	[ "$mode" = group ] && gone=ENODEV
+	check "its VFIO device is gone: no new open" "$("$MDEVFW_TOOLS/vfio" --hold "$U" </dev/null)" \
+		"error $gone"
+	check "meanwhile: the devlink lock is free" "$(devlink dev eswitch show $D)" "$D: mode switchdev"
+	check "meanwhile: port add works" "$(devlink port add $D flavour pcisf pfnum 0 sfnum 7 >/dev/null; nports)" 1
+	check_cmd "meanwhile: legacy" devlink dev eswitch set $D mode legacy
+	check_cmd "meanwhile: switchdev" devlink dev eswitch set $D mode switchdev
+	check "the mdev going gets no port back" "$(devlink -j port show | jq -r '.port[].sfnum')" 7
+	release_gone "$U"
+	check "then the mdev is gone" "$(ls $SYS_MDEVS | grep -c "$U")" 0
+	check_cmd "port del of the other" devlink port del $D/7
+
+	# del_device waits, outside every lock, for the file to be closed.
+	U=$(new_uuid)
+	wr $T/create "$U" >/dev/null
+	hold --hold-unbound "$U"
+	check "hold unbound for del_device" "$(next)" open
+	check "port del" "$(run devlink port del $D/0 | head -c 2)" "0|"
+	msample_del 2 >"$out" &
+	del_pid=$!
+	check "meanwhile: another PF comes" "$(msample_new 4 4)" OK
+	check "meanwhile: del_device still waits" "$(kill -0 $del_pid && echo waiting)" waiting
+	release
+	wait $del_pid
+	check "then del_device succeeds" "$(cat "$out") $(ls $SYS_MDEVS | grep -c "$U")" "OK 0"
+
+	# Module unload too, with the port del's work still waiting.
+	check_cmd "switchdev (msample4)" devlink dev eswitch set msample/msample4 mode switchdev
+	U=$(new_uuid)
+	wr "$(type_dir msample4 msample-1)/create" "$U" >/dev/null
+	hold --hold-unbound "$U"
+	check "hold unbound for rmmod" "$(next)" open
+	check "port del" "$(run devlink port del msample/msample4/0 | head -c 2)" "0|"
+	(rmmod mdevfw_sample; echo "rmmod $?" >"$out") &
+	rm_pid=$!
+	check "meanwhile: rmmod waits" "$(kill -0 $rm_pid && echo waiting)" waiting
+	release
+	wait $rm_pid
+	check "then rmmod succeeds" "$(cat "$out")" "rmmod 0"
+	check_cmd "and the framework unloads" rmmod mdevfw
+	mdevfw_load sample || ktap_exit_fail_msg "cannot load the modules again"
+}
+if [ -n "$cdev" ]; then
+	unbound
+else
+	ktap_print_msg "no VFIO device cdev: no unbound holder"
+fi
+
 # A real client: QEMU realizes the device and shows its BARs (-S: no guest).
 msample_new 3 4 >/dev/null
 W=$(new_uuid)
 wr "$(type_dir msample3 msample-2)/create" "$W" >/dev/null
-if command -v qemu-system-x86_64 >/dev/null; then
+if [ "$mode" = cdev ]; then
+	:
+elif command -v qemu-system-x86_64 >/dev/null; then
 	pci=$(printf 'info pci\nquit\n' | timeout 120 qemu-system-x86_64 -M q35 \
 		-nodefaults -display none -S -monitor stdio \
 		-device vfio-pci,sysfsdev=$SYS_MDEVS/$W 2>&1 | tr -d '\r' |

@@ -34,6 +34,12 @@ mdevfw_kmod() {
 	insmod "$ko"
 }
 
+# vfio_has_cdev: whether the kernel's vfio has the device cdev
+# (VFIO_DEVICE_CDEV). /dev/vfio/devices says so only while a device exists.
+vfio_has_cdev() {
+	mdevfw_kmod vfio 2>/dev/null && grep -qw vfio_device_fops_cdev_open /proc/kallsyms
+}
+
 # mdevfw_load [sample [PARAM=VALUE...]]: load the framework (and what it
 # needs of the kernel's modules, such as vfio), and the sample parent.
 mdevfw_load() {

@@ -26,13 +26,17 @@
  *   open    write 1: mdevfw_device_open() from a hard interrupt (an
  *           hrtimer) under an IRQ-safe lock of ours; 0:
  *           mdevfw_device_close() under that lock, interrupts off.
- *           Read: how many opens the mdev holds.
+ *           Read: how many opens the mdev holds. A plain device
+ *           attribute, not an MDEVFW_DEVICE_ATTR_*(): the store waits
+ *           for its hrtimer, and those run in an mdevfw_srcu read
+ *           section, where nothing blocks (locking.rst, invariant 2).
  *   type    its type's name, found with mdevfw_type_priv()
  */
 #include <linux/hrtimer.h>
 #include <linux/mod_devicetable.h>
 #include <linux/module.h>
 #include <linux/platform_device.h>
+#include <linux/rwsem.h>
 #include <linux/slab.h>
 #include <mdevfw.h>
 
@@ -73,6 +77,13 @@ static LIST_HEAD(tp_types);	/* under the lifecycle lock */
 static LIST_HEAD(tp_mdevs);	/* under the lifecycle lock */
 /* Taken in hard interrupt context: IRQ-safe, as a UART's port lock. */
 static DEFINE_RAW_SPINLOCK(tp_irq_lock);
+/*
+ * reload takes it exclusively around its unpublish, wait and register
+ * again, the handlers of the parent device's other files shared: none of
+ * them may find tp_types freed, or sleep in mdevfw_lock() on a parent
+ * that mdevfw_parent_init() zeroes. Outside the lifecycle lock.
+ */
+static DECLARE_RWSEM(tp_reload_sem);
 
 static unsigned int tp_b_available(struct mdevfw_type *type)
 {
@@ -116,9 +127,14 @@ static int tp_open_in_irq(struct tp_mdev *tm)
 	return op.ret;
 }
 
-static ssize_t open_show(struct mdevfw_device *mdev, char *buf)
+/*
+ * The driver core adds the mdev's dev_groups after probe and removes them,
+ * waiting for their handlers, before remove: drvdata is ours throughout.
+ */
+static ssize_t open_show(struct device *dev, struct device_attribute *attr,
+			 char *buf)
 {
-	struct tp_mdev *tm = dev_get_drvdata(&mdev->dev);
+	struct tp_mdev *tm = dev_get_drvdata(dev);
 	unsigned long flags;
 	unsigned int opens;
 
@@ -128,10 +144,11 @@ static ssize_t open_show(struct mdevfw_device *mdev, char *buf)
 	return sysfs_emit(buf, "%u\n", opens);
 }
 
-static ssize_t open_store(struct mdevfw_device *mdev, const char *buf,
-			  size_t count)
+static ssize_t open_store(struct device *dev, struct device_attribute *attr,
+			  const char *buf, size_t count)
 {
-	struct tp_mdev *tm = dev_get_drvdata(&mdev->dev);
+	struct mdevfw_device *mdev = to_mdevfw_device(dev);
+	struct tp_mdev *tm = dev_get_drvdata(dev);
 	unsigned long flags;
 	bool on;
 	int ret;
@@ -150,7 +167,7 @@ static ssize_t open_store(struct mdevfw_device *mdev, const char *buf,
 	raw_spin_unlock_irqrestore(&tp_irq_lock, flags);
 	return ret ?: count;
 }
-static MDEVFW_DEVICE_ATTR_RW(open);
+static DEVICE_ATTR_RW(open);
 
 static ssize_t type_show(struct mdevfw_device *mdev, char *buf)
 {
@@ -161,7 +178,7 @@ static ssize_t type_show(struct mdevfw_device *mdev, char *buf)
 static MDEVFW_DEVICE_ATTR_RO(type);
 
 static struct attribute *tp_mdev_attrs[] = {
-	&mdevfw_dev_attr_open.attr.attr,
+	&dev_attr_open.attr,
 	&mdevfw_dev_attr_type.attr.attr,
 	NULL,
 };
@@ -300,11 +317,13 @@ static ssize_t types_show(struct device *dev, struct device_attribute *attr,
 	struct tp_type *t;
 	int len = 0;
 
+	down_read(&tp_reload_sem);
 	mdevfw_lock(&tp_parent);
 	list_for_each_entry(t, &tp_types, node)
 		len += sysfs_emit_at(buf, len, "%s %u\n", t->name,
 				     mdevfw_type_available(t->type));
 	mdevfw_unlock(&tp_parent);
+	up_read(&tp_reload_sem);
 	return len;
 }
 
@@ -329,12 +348,14 @@ static ssize_t types_store(struct device *dev, struct device_attribute *attr,
 	}
 	if (!name[0])
 		return -EINVAL;
+	down_read(&tp_reload_sem);
 	mdevfw_lock(&tp_parent);
 	if (buf[0] == '+')
 		ret = tp_type_add_locked(name, 2, cost, NULL);
 	else
 		ret = tp_type_remove_locked(name);
 	mdevfw_unlock(&tp_parent);
+	up_read(&tp_reload_sem);
 	return ret ?: count;
 }
 static DEVICE_ATTR_RW(types);
@@ -360,6 +381,7 @@ static ssize_t mdevs_store(struct device *dev, struct device_attribute *attr,
 	if (guid_parse(uuid_str, &uuid))
 		return -EINVAL;
 
+	down_read(&tp_reload_sem);
 	mdevfw_lock(&tp_parent);
 	if (buf[0] == '+') {
 		t = tp_type_find_locked(name);
@@ -376,6 +398,7 @@ static ssize_t mdevs_store(struct device *dev, struct device_attribute *attr,
 		}
 	}
 	mdevfw_unlock(&tp_parent);
+	up_read(&tp_reload_sem);
 	return ret ?: count;
 }
 static DEVICE_ATTR_WO(mdevs);
@@ -427,19 +450,24 @@ static ssize_t reload_store(struct device *dev, struct device_attribute *attr,
 {
 	int ret, again;
 
+	down_write(&tp_reload_sem);
 	mdevfw_lock(&tp_parent);
 	/* reload_down, done wrong: the parent goes, mdevs and types with it */
 	mdevfw_parent_unpublish_locked(&tp_parent);
 	/* reload_up: still under the lock, so not waited for */
 	ret = mdevfw_parent_init(&tp_parent, &tp_pdev->dev, &tp_ops, pool_size);
 	mdevfw_unlock(&tp_parent);
-	if (!ret)
+	if (!ret) {
+		/* The framework let a parent it still holds be zeroed. */
+		up_write(&tp_reload_sem);
 		return count;
+	}
 
 	/* The right way: wait without the lock, then start again. */
 	mdevfw_parent_wait(&tp_parent);
 	tp_types_free();
 	again = tp_register();
+	up_write(&tp_reload_sem);
 	return again ?: ret;
 }
 static DEVICE_ATTR_WO(reload);
