@@ -8,6 +8,10 @@
 #
 #   bench/run.sh            the whole thing, about 10-15 minutes
 #   BENCH_MAX_LIVE=10000 bench/run.sh   a quicker run without the 100k point
+#   BENCH_ONLY=vfio bench/run.sh        the VFIO section alone (UART bytes/s
+#                           and open+close against mtty's, unregister beside
+#                           a sleeping handler); replaces only its part of
+#                           Documentation/benchmarks.rst
 #
 # It is a benchmark, not a test: it fails only when a measurement could
 # not be made, never because a figure is slow.
@@ -54,7 +58,8 @@ gcc -O2 -Wall -Wextra -Werror -o "$bmods/mdevbench" bench/mdevbench.c
 mkdir -p "$out"
 rm -rf "$out"/raw.txt "$out"/slab-*.txt "$out"/meminfo-*.txt "$out"/load.txt "$out"/samples
 cmd="BENCH_OUT=$out BENCH_KDIR=$kdir BENCH_TOOL=$bmods/mdevbench BENCH_MODS=$bmods"
-for v in BENCH_ROUNDS BENCH_ITERS BENCH_SCALE_ITERS BENCH_MAX_LIVE; do
+for v in BENCH_ROUNDS BENCH_ITERS BENCH_SCALE_ITERS BENCH_MAX_LIVE BENCH_ONLY \
+	BENCH_VFIO_ROUNDS BENCH_VFIO_ITERS BENCH_VFIO_BYTES; do
 	[ -z "${!v:-}" ] || cmd+=" $v=${!v}"
 done
 echo "bench: measuring in one boot (progress in .build/runs/$lane.*/t.cmd.out)"
@@ -67,5 +72,6 @@ vmsecs=$(( $(date +%s) - vmstart ))
 
 kname="UML $(awk '{ print $1 }' "$kdir/.mdevfw-complete") from Debian linux-source-6.12, kernel/$lane.config ($(basename "$kdir" | sed 's/.*-//'))"
 python3 bench/report.py --results "$out" --kernel "$kname" --vm-secs "$vmsecs" \
-	--total-secs "$(( $(date +%s) - start ))" --rst Documentation/benchmarks.rst
+	--total-secs "$(( $(date +%s) - start ))" --rst Documentation/benchmarks.rst \
+	${BENCH_ONLY:+--only "$BENCH_ONLY"}
 echo "bench: done in $(( $(date +%s) - start )) s (the VM run: $vmsecs s)"
