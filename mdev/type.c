@@ -5,13 +5,13 @@
  * create, available_instances, device_api, name, description and devices/.
  *
  * Query attributes never take the lifecycle lock; those that call the
- * vendor hold a parent reference, not the SRCU read section, for a vendor
- * callback may sleep. create is the one handler that needs the lock: it takes a parent
- * reference under SRCU, leaves the read section, lets go of its file's
- * active reference (sysfs_break_active_protection(), holding a reference
- * on the type's kobject instead) and only then blocks on the lock. A
- * concurrent unregister therefore never waits for it, and it finds the
- * parent dead when it gets the lock.
+ * vendor hold a parent reference, not the SRCU read section, for a
+ * vendor callback may sleep. create is the one handler that needs the
+ * lock: it takes a parent reference under SRCU, leaves the read section,
+ * lets go of its file's active reference (sysfs_break_active_protection(),
+ * holding a reference on the type's kobject instead) and only then blocks
+ * on the lock. A concurrent unregister therefore never waits for it, and
+ * it finds the parent dead when it gets the lock.
  */
 #include <linux/ratelimit.h>
 #include <linux/slab.h>
