@@ -123,7 +123,6 @@ for ((round = 1; round <= VROUNDS; round++)); do
 done
 
 load_ours
-SLOW_DESC=/sys/class/mdev_bus/mdevfw_bench41/mdev_supported_types/mdevfw_bench-slow/description
 info "slow_ms=$(cat /sys/module/mdevfw_bench_parent/parameters/slow_ms)"
 log "parent unregister beside a sleeping handler of another parent"
 still=0
@@ -134,7 +133,7 @@ for _ in $(seq 5); do
 
 	echo 40 >/sys/devices/mdevfw_bench/new_parent
 	echo 41 >/sys/devices/mdevfw_bench/new_slow_parent
-	cat "$SLOW_DESC" >/dev/null &
+	cat /sys/class/mdev_bus/mdevfw_bench41/mdev_supported_types/*-slow/description >/dev/null &
 	reader=$!
 	# Until the handler sleeps: a bounded spin on a counter, no sleep.
 	for ((spin = 0; spin < 1000000; spin++)); do
