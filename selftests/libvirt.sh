@@ -51,6 +51,9 @@ M1=$(name "mdev_${U1}_msample0")
 M2=$(name "mdev_${U2}_msample0")
 M3=$(name "mdev_${U3}_$fn")
 
+# libvirt asks mdevctl for defined mdevs (none), and mdevctl refuses to
+# run without its script directories (/etc/mdevctl.d is the VM's tmpfs).
+mkdir -p /etc/mdevctl.d/scripts.d/callouts /etc/mdevctl.d/scripts.d/notifiers
 run=$(mktemp -d -p /run)
 mkdir "$run/drivers"
 ln -s "$nodedev" "$run/drivers/"
