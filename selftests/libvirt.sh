@@ -61,6 +61,7 @@ cat >"$run/libvirtd.conf" <<EOF
 unix_sock_dir = "$run"
 log_outputs = "3:file:$run/libvirtd.log"
 EOF
+t0=$(date +%s)
 # Its state directories are the host's under 9p: tmpfs over them, in a
 # mount namespace of its own. -d returns once the sockets listen.
 unshare --mount --propagation private bash -c '
@@ -77,7 +78,6 @@ part() {
 	awk -v n="$1" '{ while (substr($0, 1, 2) == "@@") { p++; $0 = substr($0, 3) } }
 		p == n && $0 != ""' <<<"$out"
 }
-t0=$(date +%s)
 took() { ktap_print_msg "$* after $(( $(date +%s) - t0 )) s"; }
 # stop: the daemon, and a bounded wait for its exit (the pid file is its lock).
 stop() {
