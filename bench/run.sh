@@ -12,13 +12,21 @@
 #                           and open+close against mtty's, unregister beside
 #                           a sleeping handler); replaces only its part of
 #                           Documentation/benchmarks.rst
+#   BENCH_LANE=uml-debug ...            on the debug kernel instead (lockdep,
+#                           KASAN: slower on both sides, ratios still from
+#                           one boot; the tables name the kernel), when the
+#                           uml-bench kernel is not built and time is short
 #
 # It is a benchmark, not a test: it fails only when a measurement could
 # not be made, never because a figure is slow.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-lane=uml-bench
+lane=${BENCH_LANE:-uml-bench}
+case $lane in
+uml-bench|uml-debug) ;;
+*) echo "bench: BENCH_LANE is uml-bench or uml-debug" >&2; exit 2 ;;
+esac
 out=$top/bench/results
 start=$(date +%s)
 missing=()
