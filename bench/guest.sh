@@ -28,7 +28,7 @@ raw=$OUT/raw.txt
 log() { echo "bench: $*"; }
 info() { echo "info $*" >>"$raw"; }
 # mb ARGS: run mdevbench, keep its stat lines, show everything.
-mb() { "$MB" "$@" | tee -a "$raw"; }
+mb() { "$MB" "$@" | tee "$raw.last" | tee -a "$raw"; }
 # snap NAME: slab and meminfo, after dropping the dentry and inode caches
 # that path lookups fill, which are not the mdevs' own memory.
 # Objects freed after an RCU grace period need the pause to go first.
@@ -97,6 +97,7 @@ mdevctl_times() {
 VROUNDS=${BENCH_VFIO_ROUNDS:-3}
 VITERS=${BENCH_VFIO_ITERS:-300}
 VBYTES=${BENCH_VFIO_BYTES:-20000}
+VSLOW=${BENCH_VFIO_SLOW:-10}
 vfio_uuid=b0000000-0000-4000-8000-000000000001
 for ((round = 1; round <= VROUNDS; round++)); do
 	load_ko mtty
@@ -126,7 +127,7 @@ load_ours
 info "slow_ms=$(cat /sys/module/mdevfw_bench_parent/parameters/slow_ms)"
 log "parent unregister beside a sleeping handler of another parent"
 still=0
-for _ in $(seq 5); do
+for _ in $(seq "$VSLOW"); do
 	echo 40 >/sys/devices/mdevfw_bench/new_parent
 	mb write unreg.alone /sys/devices/mdevfw_bench/del_parent 40
 	echo "stat name=unreg.alone.kernel $(cat /sys/devices/mdevfw_bench/last_unregister)" >>"$raw"
@@ -135,21 +136,16 @@ for _ in $(seq 5); do
 	echo 41 >/sys/devices/mdevfw_bench/new_slow_parent
 	cat /sys/class/mdev_bus/mdevfw_bench41/mdev_supported_types/*-slow/description >/dev/null &
 	reader=$!
-	# Until the handler sleeps: a bounded spin on a counter, no sleep.
-	for ((spin = 0; spin < 1000000; spin++)); do
-		read -r asleep </sys/devices/mdevfw_bench/slow_readers
-		[ "$asleep" = 0 ] || break
-	done
-	[ "$asleep" = 1 ] || { log "the slow handler never ran"; exit 1; }
-	mb write unreg.beside_slow /sys/devices/mdevfw_bench/del_parent 40
+	# Timed once the handler sleeps (mdevbench spins on the counter, no
+	# sleep); "busy=1" after it: the handler still slept when it returned.
+	mb write-beside unreg.beside_slow /sys/devices/mdevfw_bench/del_parent 40 \
+		/sys/devices/mdevfw_bench/slow_readers
 	echo "stat name=unreg.beside_slow.kernel $(cat /sys/devices/mdevfw_bench/last_unregister)" >>"$raw"
-	# Still asleep when the unregister returned: it did not wait for it.
-	read -r asleep </sys/devices/mdevfw_bench/slow_readers
-	still=$((still + asleep))
+	grep -q "^beside unreg.beside_slow busy=1" "$raw.last" && still=$((still + 1))
 	wait $reader
 	echo 41 >/sys/devices/mdevfw_bench/del_parent
 done
-info "slow_still_asleep=$still/5"
+info "slow_still_asleep=$still/$VSLOW"
 unload_ours
 if [ "${BENCH_ONLY:-}" = vfio ]; then
 	log "done (vfio only)"

@@ -20,6 +20,10 @@
  *	how many cycles succeeded and the errno that ended it
  *   mdevbench write NAME FILE DATA
  *	one timed write; prints a "stat" line with n=1
+ *   mdevbench write-beside NAME FILE DATA BUSY
+ *	the same, once the file BUSY reads other than "0" (a bounded spin,
+ *	no sleep); then reads BUSY again and prints "beside NAME busy=N",
+ *	N its first figure: whether the write returned while it was busy
  *   mdevbench null ITERS
  *	the measuring overhead: two clock reads back to back ("clock"), and
  *	a one-byte write to /dev/null ("syscall")
@@ -632,6 +636,51 @@ static int cmd_vfio_uart(const char *name, size_t bytes, const char *uuid,
 	return fail ? 1 : 0;
 }
 
+/* The first number in @fd's file, read from its start. */
+static long read_num(int fd)
+{
+	char buf[32];
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return strtol(buf, NULL, 10);
+}
+
+static int cmd_write_beside(const char *name, const char *file,
+			    const char *data, const char *busy)
+{
+	int fd = open(busy, O_RDONLY);
+	long spins, now;
+	double t0, t;
+	int err;
+
+	if (fd < 0) {
+		fprintf(stderr, "mdevbench: open %s: %s\n", busy, strerror(errno));
+		return 1;
+	}
+	for (spins = 0; spins < 100000000 && read_num(fd) == 0; spins++)
+		;
+	if (read_num(fd) <= 0) {
+		fprintf(stderr, "mdevbench: %s never became busy\n", busy);
+		return 1;
+	}
+	t0 = now_us();
+	err = write_file(file, data, strlen(data));
+	t = now_us() - t0;
+	now = read_num(fd);
+	close(fd);
+	if (err) {
+		fprintf(stderr, "mdevbench: write %s to %s: %s\n", data, file, strerror(err));
+		print_stat(name, &t, 0, 1);
+		return 1;
+	}
+	print_stat(name, &t, 1, 0);
+	printf("beside %s busy=%ld\n", name, now);
+	return 0;
+}
+
 static void cmd_usage(void)
 {
 	fprintf(stderr, "usage: see the comment at the top of its source\n");
@@ -669,6 +718,8 @@ int main(int argc, char **argv)
 		print_stat(argv[2], &t, 1, 0);
 		return 0;
 	}
+	if (!strcmp(argv[1], "write-beside") && argc == 6)
+		return cmd_write_beside(argv[2], argv[3], argv[4], argv[5]);
 	if (!strcmp(argv[1], "null") && argc == 3)
 		return cmd_null(strtoul(argv[2], NULL, 0));
 	if (!strcmp(argv[1], "vfio-open") && argc == 5)

@@ -67,7 +67,7 @@ mkdir -p "$out"
 rm -rf "$out"/raw.txt "$out"/slab-*.txt "$out"/meminfo-*.txt "$out"/load.txt "$out"/samples
 cmd="BENCH_OUT=$out BENCH_KDIR=$kdir BENCH_TOOL=$bmods/mdevbench BENCH_MODS=$bmods"
 for v in BENCH_ROUNDS BENCH_ITERS BENCH_SCALE_ITERS BENCH_MAX_LIVE BENCH_ONLY \
-	BENCH_VFIO_ROUNDS BENCH_VFIO_ITERS BENCH_VFIO_BYTES; do
+	BENCH_VFIO_ROUNDS BENCH_VFIO_ITERS BENCH_VFIO_BYTES BENCH_VFIO_SLOW; do
 	[ -z "${!v:-}" ] || cmd+=" $v=${!v}"
 done
 echo "bench: measuring in one boot (progress in .build/runs/$lane.*/t.cmd.out)"
