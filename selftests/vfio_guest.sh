@@ -72,6 +72,8 @@ EOF
 chmod 755 "$root/init"
 (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) >"$work/initrd.cpio"
 
+# The guest's console, where the host can watch it: the run directory.
+console=${RUN:-$work}/guest-console.txt
 # The host's end, raw and without echo (an echo would go back to the
 # guest), open before QEMU so that nothing the guest sends is missed.
 exec 3<>"/dev/$tty"
@@ -79,7 +81,7 @@ stty -F "/dev/$tty" raw -echo
 start=$(date +%s)
 timeout -k 10 "$BOUND" qemu-system-x86_64 -machine q35 -accel tcg,tb-size=64 \
 	-cpu qemu64 -smp 1 -m 256 -nodefaults -display none -no-reboot \
-	-serial "file:$work/console" -kernel "$kernel" -initrd "$work/initrd.cpio" \
+	-serial "file:$console" -kernel "$kernel" -initrd "$work/initrd.cpio" \
 	-append "console=ttyS0 quiet panic=-1 no_timer_check mitigations=off" \
 	-device "vfio-pci,sysfsdev=$SYS_MDEVS/$U,addr=03.0" >"$work/qemu.log" 2>&1 &
 qpid=$!
@@ -93,14 +95,14 @@ rc=$?
 end=$(date +%s)
 exec 3>&-
 ktap_print_msg "guest line after $((got - start)) s, QEMU done after $((end - start)) s"
-sed 's/^/# console: /' "$work/console"
+sed 's/^/# console: /' "$console"
 sed 's/^/# qemu: /' "$work/qemu.log"
 check "QEMU exits by itself" "$rc" 0
 check "the guest's 8250_pci binds the card, two ports" \
-	"$(grep -o 'guest: card .*' "$work/console" | tr -d '\r')" \
+	"$(grep -o 'guest: card .*' "$console" | tr -d '\r')" \
 	"guest: card 0000:00:03.0 driver serial ports ttyS4 ttyS5"
 check "the guest reads the host's line" \
-	"$(grep -o 'guest: read.*' "$work/console" | tr -d '\r')" "guest: read: hello from the host"
+	"$(grep -o 'guest: read.*' "$console" | tr -d '\r')" "guest: read: hello from the host"
 # The port no VM holds loops back again.
 exec 3<>"/dev/$tty"
 stty -F "/dev/$tty" raw -echo
