@@ -134,15 +134,14 @@ for _ in $(seq "$VSLOW"); do
 
 	echo 40 >/sys/devices/mdevfw_bench/new_parent
 	echo 41 >/sys/devices/mdevfw_bench/new_slow_parent
-	cat /sys/class/mdev_bus/mdevfw_bench41/mdev_supported_types/*-slow/description >/dev/null &
-	reader=$!
-	# Timed once the handler sleeps (mdevbench spins on the counter, no
-	# sleep); "busy=1" after it: the handler still slept when it returned.
+	# mdevbench's child reads the slow description; mdevbench spins on the
+	# counter (no sleep) and times the unregister once the handler
+	# sleeps; "busy=1" after it: the handler still slept when it returned.
 	mb write-beside unreg.beside_slow /sys/devices/mdevfw_bench/del_parent 40 \
-		/sys/devices/mdevfw_bench/slow_readers
+		/sys/devices/mdevfw_bench/slow_readers \
+		/sys/class/mdev_bus/mdevfw_bench41/mdev_supported_types/*-slow/description
 	echo "stat name=unreg.beside_slow.kernel $(cat /sys/devices/mdevfw_bench/last_unregister)" >>"$raw"
 	grep -q "^beside unreg.beside_slow busy=1" "$raw.last" && still=$((still + 1))
-	wait $reader
 	echo 41 >/sys/devices/mdevfw_bench/del_parent
 done
 info "slow_still_asleep=$still/$VSLOW"

@@ -20,10 +20,13 @@
  *	how many cycles succeeded and the errno that ended it
  *   mdevbench write NAME FILE DATA
  *	one timed write; prints a "stat" line with n=1
- *   mdevbench write-beside NAME FILE DATA BUSY
- *	the same, once the file BUSY reads other than "0" (a bounded spin,
- *	no sleep); then reads BUSY again and prints "beside NAME busy=N",
- *	N its first figure: whether the write returned while it was busy
+ *   mdevbench write-beside NAME FILE DATA BUSY SLOW
+ *	a child reads the file SLOW, whose handler makes BUSY read other
+ *	than "0" while it sleeps; once BUSY says so (a spin bounded by 30 s,
+ *	no sleep), one timed write as above, then BUSY is read again:
+ *	"beside NAME busy=N" says whether the write returned while the
+ *	handler slept. If the handler never seemed to sleep, a stat line
+ *	with fail=1
  *   mdevbench null ITERS
  *	the measuring overhead: two clock reads back to back ("clock"), and
  *	a one-byte write to /dev/null ("syscall")
@@ -649,35 +652,49 @@ static long read_num(int fd)
 }
 
 static int cmd_write_beside(const char *name, const char *file,
-			    const char *data, const char *busy)
+			    const char *data, const char *busy, const char *slow)
 {
-	int fd = open(busy, O_RDONLY);
-	long spins, now;
-	double t0, t;
-	int err;
+	int fd = open(busy, O_RDONLY), err;
+	double t0, t, until;
+	long now = 0;
+	pid_t pid;
 
 	if (fd < 0) {
 		fprintf(stderr, "mdevbench: open %s: %s\n", busy, strerror(errno));
 		return 1;
 	}
-	for (spins = 0; spins < 100000000 && read_num(fd) == 0; spins++)
+	pid = fork();
+	if (pid < 0)
+		return 1;
+	if (!pid) {
+		char buf[4096];
+		int sfd = open(slow, O_RDONLY);
+
+		_exit(sfd < 0 || read(sfd, buf, sizeof(buf)) < 0);
+	}
+	until = now_us() + 30e6;
+	while (read_num(fd) <= 0 && now_us() < until)
 		;
 	if (read_num(fd) <= 0) {
 		fprintf(stderr, "mdevbench: %s never became busy\n", busy);
-		return 1;
-	}
-	t0 = now_us();
-	err = write_file(file, data, strlen(data));
-	t = now_us() - t0;
-	now = read_num(fd);
-	close(fd);
-	if (err) {
-		fprintf(stderr, "mdevbench: write %s to %s: %s\n", data, file, strerror(err));
+		t = 0;
 		print_stat(name, &t, 0, 1);
-		return 1;
+	} else {
+		t0 = now_us();
+		err = write_file(file, data, strlen(data));
+		t = now_us() - t0;
+		now = read_num(fd);
+		if (err) {
+			fprintf(stderr, "mdevbench: write %s to %s: %s\n", data, file,
+				strerror(err));
+			print_stat(name, &t, 0, 1);
+		} else {
+			print_stat(name, &t, 1, 0);
+			printf("beside %s busy=%ld\n", name, now);
+		}
 	}
-	print_stat(name, &t, 1, 0);
-	printf("beside %s busy=%ld\n", name, now);
+	close(fd);
+	waitpid(pid, NULL, 0);
 	return 0;
 }
 
@@ -718,8 +735,8 @@ int main(int argc, char **argv)
 		print_stat(argv[2], &t, 1, 0);
 		return 0;
 	}
-	if (!strcmp(argv[1], "write-beside") && argc == 6)
-		return cmd_write_beside(argv[2], argv[3], argv[4], argv[5]);
+	if (!strcmp(argv[1], "write-beside") && argc == 7)
+		return cmd_write_beside(argv[2], argv[3], argv[4], argv[5], argv[6]);
 	if (!strcmp(argv[1], "null") && argc == 3)
 		return cmd_null(strtoul(argv[2], NULL, 0));
 	if (!strcmp(argv[1], "vfio-open") && argc == 5)
