@@ -103,7 +103,7 @@ sed 's/^/# qemu: /' "$work/qemu.log"
 check "QEMU exits by itself" "$rc" 0
 check "the guest's 8250_pci binds the card, two ports" \
 	"$(grep -o 'guest: card .*' "$console" | tr -d '\r')" \
-	"guest: card 0000:00:03.0 driver serial ports ttyS4 ttyS5"
+	"guest: card 0000:00:03.0 driver serial ports ttyS1 ttyS2"
 check "the guest reads the host's line" \
 	"$(grep -o 'guest: read.*' "$console" | tr -d '\r')" "guest: read: hello from the host"
 # The port no VM holds loops back again.
