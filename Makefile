@@ -6,6 +6,8 @@
 #   make check        install what is needed, build the test kernels, lint,
 #                     run every test; ends with "N passed, N failed"
 #   make demo         the walk-through, in the VM
+#   make vfio-guest   a Linux guest under QEMU drives an mdev (nested TCG:
+#                     minutes, so not in make check)
 #   make vm-run CMD='...' [LANE=uml-debug]
 #   make soak [SECS=600]  the stress test, long, on two CPUs (x86-debug-smp)
 #   make install      modules, header, Module.symvers and udev rules
@@ -40,6 +42,9 @@ check:
 demo:
 	bash scripts/demo.sh
 
+vfio-guest:
+	bash scripts/vfio-guest.sh
+
 # Benchmarks on the uml-bench kernel (no debug options), in one boot:
 # tables, bench/results/ and Documentation/benchmarks.rst.
 bench:
@@ -70,4 +75,4 @@ install-dev:
 	install -m 0644 include/mdevfw.h include/mdevfw_compat.h $(DESTDIR)$(PREFIX_SRC)/include/
 	install -m 0644 $(SYMVERS) $(DESTDIR)$(PREFIX_SRC)/Module.symvers
 
-.PHONY: all modules clean check demo bench soak vm-run install install-dev
+.PHONY: all modules clean check demo vfio-guest bench soak vm-run install install-dev

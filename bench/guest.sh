@@ -10,6 +10,8 @@
 #
 #   BENCH_OUT=DIR BENCH_KDIR=KDIR BENCH_TOOL=mdevbench BENCH_MODS=DIR \
 #	bash bench/guest.sh
+#
+# BENCH_ONLY=vfio runs the VFIO section (0.) alone.
 set -euo pipefail
 . selftests/lib/guest.sh
 
@@ -26,7 +28,7 @@ raw=$OUT/raw.txt
 log() { echo "bench: $*"; }
 info() { echo "info $*" >>"$raw"; }
 # mb ARGS: run mdevbench, keep its stat lines, show everything.
-mb() { "$MB" "$@" | tee -a "$raw"; }
+mb() { "$MB" "$@" | tee "$raw.last" | tee -a "$raw"; }
 # snap NAME: slab and meminfo, after dropping the dentry and inode caches
 # that path lookups fill, which are not the mdevs' own memory.
 # Objects freed after an RCU grace period need the pause to go first.
@@ -84,6 +86,70 @@ mdevctl_times() {
 	mb exec "$1.mdevctl_list" 5 mdevctl list
 	[ "$(mdevctl list | grep -c .)" = 20 ] || { log "mdevctl list does not show 20 mdevs"; mdevctl list; exit 1; }
 }
+
+#
+# 0. VFIO, side by side (the device cdev and iommufd: UML has no type1
+# backend): bytes through the first UART by region accesses, upstream
+# mtty's against ours, and the device's open+close, in VROUNDS rounds
+# that alternate. Then the unregister of one parent while a vendor
+# handler of another sleeps for a second, against its unregister alone.
+#
+VROUNDS=${BENCH_VFIO_ROUNDS:-3}
+VITERS=${BENCH_VFIO_ITERS:-300}
+VBYTES=${BENCH_VFIO_BYTES:-20000}
+VSLOW=${BENCH_VFIO_SLOW:-10}
+vfio_uuid=b0000000-0000-4000-8000-000000000001
+for ((round = 1; round <= VROUNDS; round++)); do
+	load_ko mtty
+	mdevfw_kmod iommufd
+	log "vfio round $round: upstream"
+	echo $vfio_uuid >/sys/class/mdev_bus/mtty/mdev_supported_types/mtty-1/create
+	mb vfio-open up.vfio_open "$VITERS" $vfio_uuid
+	mb vfio-uart up.uart_loop "$VBYTES" $vfio_uuid 0 loop
+	echo 1 >/sys/bus/mdev/devices/$vfio_uuid/remove
+	unload_upstream
+
+	log "vfio round $round: ours"
+	load_ours
+	mdevfw_kmod iommufd
+	msample_new 1 24 >/dev/null
+	echo $vfio_uuid >"$SAMPLE_CREATE"
+	mb vfio-open sample.vfio_open "$VITERS" $vfio_uuid
+	mb vfio-uart sample.uart_loop "$VBYTES" $vfio_uuid 0 loop
+	mb vfio-uart sample.uart_tty "$VBYTES" $vfio_uuid 0 \
+		/dev/"$(head -1 /sys/bus/mdev/devices/$vfio_uuid/ports)"
+	echo 1 >/sys/bus/mdev/devices/$vfio_uuid/remove
+	msample_del 1 >/dev/null
+	unload_ours
+done
+
+load_ours
+info "slow_ms=$(cat /sys/module/mdevfw_bench_parent/parameters/slow_ms)"
+log "parent unregister beside a sleeping handler of another parent"
+still=0
+for _ in $(seq "$VSLOW"); do
+	echo 40 >/sys/devices/mdevfw_bench/new_parent
+	mb write unreg.alone /sys/devices/mdevfw_bench/del_parent 40
+	echo "stat name=unreg.alone.kernel $(cat /sys/devices/mdevfw_bench/last_unregister)" >>"$raw"
+
+	echo 40 >/sys/devices/mdevfw_bench/new_parent
+	echo 41 >/sys/devices/mdevfw_bench/new_slow_parent
+	# mdevbench's child reads the slow description; mdevbench spins on the
+	# counter (no sleep) and times the unregister once the handler
+	# sleeps; "busy=1" after it: the handler still slept when it returned.
+	mb write-beside unreg.beside_slow /sys/devices/mdevfw_bench/del_parent 40 \
+		/sys/devices/mdevfw_bench/slow_readers \
+		/sys/class/mdev_bus/mdevfw_bench41/mdev_supported_types/*-slow/description
+	echo "stat name=unreg.beside_slow.kernel $(cat /sys/devices/mdevfw_bench/last_unregister)" >>"$raw"
+	grep -q "^beside unreg.beside_slow busy=1" "$raw.last" && still=$((still + 1))
+	echo 41 >/sys/devices/mdevfw_bench/del_parent
+done
+info "slow_still_asleep=$still/$VSLOW"
+unload_ours
+if [ "${BENCH_ONLY:-}" = vfio ]; then
+	log "done (vfio only)"
+	exit 0
+fi
 
 #
 # 1. Side by side, in ROUNDS alternations of upstream and ours so that a

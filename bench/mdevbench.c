@@ -20,11 +20,31 @@
  *	how many cycles succeeded and the errno that ended it
  *   mdevbench write NAME FILE DATA
  *	one timed write; prints a "stat" line with n=1
+ *   mdevbench write-beside NAME FILE DATA BUSY SLOW
+ *	a child reads the file SLOW, whose handler makes BUSY read other
+ *	than "0" while it sleeps; once BUSY says so (a spin bounded by 30 s,
+ *	no sleep), one timed write as above, then BUSY is read again:
+ *	"beside NAME busy=N" says whether the write returned while the
+ *	handler slept. If the handler never seemed to sleep, a stat line
+ *	with fail=1
  *   mdevbench null ITERS
  *	the measuring overhead: two clock reads back to back ("clock"), and
  *	a one-byte write to /dev/null ("syscall")
  *   mdevbench exec NAME REPS CMD [ARGS...]
  *	run CMD REPS times with its output discarded; a "stat" line
+ *   mdevbench vfio-open NAME ITERS UUID
+ *	ITERS opens and closes of the mdev's VFIO device, as a VMM that uses
+ *	iommufd opens it: open /dev/vfio/devices/vfioN, bind it to an
+ *	iommufd, attach it to an IOAS (the iommufd and the IOAS are made
+ *	once), close it. The first bind is the driver's open_device, the
+ *	close its close_device
+ *   mdevbench vfio-uart NAME BYTES UUID BAR loop|TTY
+ *	BYTES bytes through the UART of region BAR (0: BAR0) by VFIO region
+ *	accesses, one byte a pwrite/pread. "loop": each byte written to THR
+ *	and read back from RBR (mtty's UART loops back so; ours in the
+ *	16550's loop mode, MCR bit 4); a sample is one byte's round trip.
+ *	TTY (a path): 16 bytes written to THR, then read from the host tty
+ *	TTY (our UART's other end); a sample is one such block
  *
  * A "stat" line: stat name=NAME n=OK fail=FAILED p10= p50= p90= p99= min=
  * max= mean= (microseconds) ops_s= (successful operations per second of
@@ -38,7 +58,43 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <dirent.h>
+#include <poll.h>
+#include <termios.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
+#include <linux/serial_reg.h>
+#include <linux/vfio.h>
+
+/* Debian 12's uapi headers predate iommufd and the VFIO device cdev. */
+#ifndef VFIO_DEVICE_BIND_IOMMUFD
+struct vfio_device_bind_iommufd {
+	__u32 argsz;
+	__u32 flags;
+	__s32 iommufd;
+	__u32 out_devid;
+};
+
+#define VFIO_DEVICE_BIND_IOMMUFD	_IO(VFIO_TYPE, VFIO_BASE + 18)
+
+struct vfio_device_attach_iommufd_pt {
+	__u32 argsz;
+	__u32 flags;
+	__u32 pt_id;
+};
+
+#define VFIO_DEVICE_ATTACH_IOMMUFD_PT	_IO(VFIO_TYPE, VFIO_BASE + 19)
+#endif
+
+struct bench_ioas_alloc {
+	__u32 size;
+	__u32 flags;
+	__u32 out_ioas_id;
+};
+
+#define BENCH_IOMMU_IOAS_ALLOC		_IO(';', 0x81)
+/* Both drivers put region N at N << 40 in the device file, as vfio-pci. */
+#define BENCH_REGION(n)			((off_t)(n) << 40)
 
 static double now_us(void)
 {
@@ -377,6 +433,271 @@ static int cmd_null(size_t iters)
 	return 0;
 }
 
+/* Appends one column of samples to $BENCH_SAMPLES/NAME. */
+static void save_column(const char *name, const double *v, size_t n, size_t fail)
+{
+	const char *dir = getenv("BENCH_SAMPLES");
+	char path[512];
+	FILE *f;
+
+	if (!dir)
+		return;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "a");
+	if (!f)
+		return;
+	fprintf(f, "run fail=%zu\n", fail);
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "%.2f\n", v[i]);
+	fclose(f);
+}
+
+/* The mdev's VFIO device cdev, /dev/vfio/devices/vfioN. */
+static int vfio_cdev_path(const char *uuid, char *path, size_t len)
+{
+	char dir[256];
+	struct dirent *d;
+	DIR *dp;
+
+	snprintf(dir, sizeof(dir), "/sys/bus/mdev/devices/%s/vfio-dev", uuid);
+	dp = opendir(dir);
+	if (!dp)
+		return errno;
+	while ((d = readdir(dp)) && strncmp(d->d_name, "vfio", 4))
+		;
+	if (d)
+		snprintf(path, len, "/dev/vfio/devices/%s", d->d_name);
+	closedir(dp);
+	return d ? 0 : ENOENT;
+}
+
+/* Opens, binds and attaches the device: its fd, or -errno. */
+static int vfio_open_bound(const char *path, int iommufd, __u32 ioas)
+{
+	struct vfio_device_bind_iommufd bind = { .argsz = sizeof(bind),
+						 .iommufd = iommufd };
+	struct vfio_device_attach_iommufd_pt at = { .argsz = sizeof(at),
+						    .pt_id = ioas };
+	int fd = open(path, O_RDWR), err;
+
+	if (fd < 0)
+		return -errno;
+	if (ioctl(fd, VFIO_DEVICE_BIND_IOMMUFD, &bind) ||
+	    ioctl(fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &at)) {
+		err = errno;
+		close(fd);
+		return -err;
+	}
+	return fd;
+}
+
+static int vfio_iommufd(__u32 *ioas)
+{
+	struct bench_ioas_alloc a = { .size = sizeof(a) };
+	int fd = open("/dev/iommu", O_RDWR);
+
+	if (fd < 0 || ioctl(fd, BENCH_IOMMU_IOAS_ALLOC, &a)) {
+		fprintf(stderr, "mdevbench: iommufd: %s\n", strerror(errno));
+		exit(1);
+	}
+	*ioas = a.out_ioas_id;
+	return fd;
+}
+
+static int cmd_vfio_open(const char *name, size_t iters, const char *uuid)
+{
+	double *v = calloc(iters, sizeof(double));
+	size_t n = 0, fail = 0, shown = 0;
+	char path[300];
+	int iommufd, fd;
+	__u32 ioas;
+
+	if (!v || vfio_cdev_path(uuid, path, sizeof(path)))
+		return 1;
+	iommufd = vfio_iommufd(&ioas);
+	for (size_t i = 0; i < iters + WARMUP; i++) {
+		double t0 = now_us();
+
+		fd = vfio_open_bound(path, iommufd, ioas);
+		if (fd < 0) {
+			report_err("vfio open", uuid, -fd, &shown);
+			fail++;
+			continue;
+		}
+		close(fd);
+		if (i >= WARMUP)
+			v[n++] = now_us() - t0;
+	}
+	close(iommufd);
+	save_column(name, v, n, fail);
+	print_stat(name, v, n, fail);
+	return fail ? 1 : 0;
+}
+
+static int uart_rw(int fd, off_t off, unsigned char *b, bool write)
+{
+	ssize_t r = write ? pwrite(fd, b, 1, off) : pread(fd, b, 1, off);
+
+	return r == 1 ? 0 : r < 0 ? errno : EIO;
+}
+
+/* A raw, non-blocking host tty. */
+static int open_raw_tty(const char *path)
+{
+	struct termios t;
+	int fd = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK);
+
+	if (fd < 0 || tcgetattr(fd, &t))
+		return -1;
+	cfmakeraw(&t);
+	return tcsetattr(fd, TCSANOW, &t) ? -1 : fd;
+}
+
+#define UART_BLOCK	16
+
+static int cmd_vfio_uart(const char *name, size_t bytes, const char *uuid,
+			 unsigned int bar, const char *mode)
+{
+	bool loop = !strcmp(mode, "loop");
+	size_t nsamples = loop ? bytes : bytes / UART_BLOCK;
+	double *v = calloc(nsamples + 1, sizeof(double));
+	off_t base = BENCH_REGION(VFIO_PCI_BAR0_REGION_INDEX + bar);
+	unsigned char b = 0, got[UART_BLOCK];
+	size_t n = 0, fail = 0, shown = 0;
+	int iommufd, fd, tty = -1, err = 0;
+	char path[300];
+	__u32 ioas;
+
+	if (!v || vfio_cdev_path(uuid, path, sizeof(path)))
+		return 1;
+	iommufd = vfio_iommufd(&ioas);
+	fd = vfio_open_bound(path, iommufd, ioas);
+	if (fd < 0) {
+		fprintf(stderr, "mdevbench: vfio open %s: %s\n", uuid, strerror(-fd));
+		return 1;
+	}
+	/* 8 bits, no parity; loop mode, or the line to the host. */
+	b = UART_LCR_WLEN8;
+	err = uart_rw(fd, base + UART_LCR, &b, true);
+	b = UART_FCR_ENABLE_FIFO;
+	err = err ?: uart_rw(fd, base + UART_FCR, &b, true);
+	b = loop ? UART_MCR_LOOP : UART_MCR_DTR | UART_MCR_RTS;
+	err = err ?: uart_rw(fd, base + UART_MCR, &b, true);
+	if (!loop) {
+		tty = open_raw_tty(mode);
+		if (tty < 0)
+			err = errno;
+	}
+	for (size_t i = 0; !err && i < nsamples; i++) {
+		double t0 = now_us();
+
+		if (loop) {
+			unsigned char c = i & 0xff;
+
+			err = uart_rw(fd, base + UART_TX, &c, true) ?:
+			      uart_rw(fd, base + UART_RX, &b, false);
+			if (!err && b != c)
+				err = EBADMSG;
+		} else {
+			size_t have = 0;
+
+			for (unsigned int j = 0; !err && j < UART_BLOCK; j++) {
+				unsigned char c = (i + j) & 0xff;
+
+				err = uart_rw(fd, base + UART_TX, &c, true);
+			}
+			while (!err && have < UART_BLOCK) {
+				struct pollfd p = { .fd = tty, .events = POLLIN };
+				ssize_t r;
+
+				if (poll(&p, 1, 5000) != 1) {
+					err = ETIMEDOUT;
+					break;
+				}
+				r = read(tty, got + have, UART_BLOCK - have);
+				if (r < 0 && errno != EAGAIN)
+					err = errno;
+				else if (r > 0)
+					have += r;
+			}
+			if (!err && got[0] != (i & 0xff))
+				err = EBADMSG;
+		}
+		if (err) {
+			report_err("uart", uuid, err, &shown);
+			fail++;
+			break;
+		}
+		v[n++] = now_us() - t0;
+	}
+	if (tty >= 0)
+		close(tty);
+	close(fd);
+	close(iommufd);
+	save_column(name, v, n, fail);
+	print_stat(name, v, n, fail);
+	return fail ? 1 : 0;
+}
+
+/* The first number in @fd's file, read from its start. */
+static long read_num(int fd)
+{
+	char buf[32];
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return strtol(buf, NULL, 10);
+}
+
+static int cmd_write_beside(const char *name, const char *file,
+			    const char *data, const char *busy, const char *slow)
+{
+	int fd = open(busy, O_RDONLY), err;
+	double t0, t, until;
+	long now = 0;
+	pid_t pid;
+
+	if (fd < 0) {
+		fprintf(stderr, "mdevbench: open %s: %s\n", busy, strerror(errno));
+		return 1;
+	}
+	pid = fork();
+	if (pid < 0)
+		return 1;
+	if (!pid) {
+		char buf[4096];
+		int sfd = open(slow, O_RDONLY);
+
+		_exit(sfd < 0 || read(sfd, buf, sizeof(buf)) < 0);
+	}
+	until = now_us() + 30e6;
+	while (read_num(fd) <= 0 && now_us() < until)
+		;
+	if (read_num(fd) <= 0) {
+		fprintf(stderr, "mdevbench: %s never became busy\n", busy);
+		t = 0;
+		print_stat(name, &t, 0, 1);
+	} else {
+		t0 = now_us();
+		err = write_file(file, data, strlen(data));
+		t = now_us() - t0;
+		now = read_num(fd);
+		if (err) {
+			fprintf(stderr, "mdevbench: write %s to %s: %s\n", data, file,
+				strerror(err));
+			print_stat(name, &t, 0, 1);
+		} else {
+			print_stat(name, &t, 1, 0);
+			printf("beside %s busy=%ld\n", name, now);
+		}
+	}
+	close(fd);
+	waitpid(pid, NULL, 0);
+	return 0;
+}
+
 static void cmd_usage(void)
 {
 	fprintf(stderr, "usage: see the comment at the top of its source\n");
@@ -414,8 +735,15 @@ int main(int argc, char **argv)
 		print_stat(argv[2], &t, 1, 0);
 		return 0;
 	}
+	if (!strcmp(argv[1], "write-beside") && argc == 7)
+		return cmd_write_beside(argv[2], argv[3], argv[4], argv[5], argv[6]);
 	if (!strcmp(argv[1], "null") && argc == 3)
 		return cmd_null(strtoul(argv[2], NULL, 0));
+	if (!strcmp(argv[1], "vfio-open") && argc == 5)
+		return cmd_vfio_open(argv[2], strtoul(argv[3], NULL, 0), argv[4]);
+	if (!strcmp(argv[1], "vfio-uart") && argc == 7)
+		return cmd_vfio_uart(argv[2], strtoul(argv[3], NULL, 0), argv[4],
+				     strtoul(argv[5], NULL, 0), argv[6]);
 	if (!strcmp(argv[1], "exec") && argc >= 5)
 		return exec_cmd(argv[2], strtoul(argv[3], NULL, 0), argv + 4);
 	cmd_usage();

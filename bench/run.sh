@@ -8,13 +8,25 @@
 #
 #   bench/run.sh            the whole thing, about 10-15 minutes
 #   BENCH_MAX_LIVE=10000 bench/run.sh   a quicker run without the 100k point
+#   BENCH_ONLY=vfio bench/run.sh        the VFIO section alone (UART bytes/s
+#                           and open+close against mtty's, unregister beside
+#                           a sleeping handler); replaces only its part of
+#                           Documentation/benchmarks.rst
+#   BENCH_LANE=uml-debug ...            on the debug kernel instead (lockdep,
+#                           KASAN: slower on both sides, ratios still from
+#                           one boot; the tables name the kernel), when the
+#                           uml-bench kernel is not built and time is short
 #
 # It is a benchmark, not a test: it fails only when a measurement could
 # not be made, never because a figure is slow.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-lane=uml-bench
+lane=${BENCH_LANE:-uml-bench}
+case $lane in
+uml-bench|uml-debug) ;;
+*) echo "bench: BENCH_LANE is uml-bench or uml-debug" >&2; exit 2 ;;
+esac
 out=$top/bench/results
 start=$(date +%s)
 missing=()
@@ -56,7 +68,8 @@ make -s -C selftests
 mkdir -p "$out"
 rm -rf "$out"/raw.txt "$out"/slab-*.txt "$out"/meminfo-*.txt "$out"/load.txt "$out"/samples
 cmd="BENCH_OUT=$out BENCH_KDIR=$kdir BENCH_TOOL=$bmods/mdevbench BENCH_MODS=$bmods"
-for v in BENCH_ROUNDS BENCH_ITERS BENCH_SCALE_ITERS BENCH_MAX_LIVE BENCH_MIG_ITERS; do
+for v in BENCH_ROUNDS BENCH_ITERS BENCH_SCALE_ITERS BENCH_MAX_LIVE BENCH_ONLY \
+	BENCH_VFIO_ROUNDS BENCH_VFIO_ITERS BENCH_VFIO_BYTES BENCH_VFIO_SLOW BENCH_MIG_ITERS; do
 	[ -z "${!v:-}" ] || cmd+=" $v=${!v}"
 done
 echo "bench: measuring in one boot (progress in .build/runs/$lane.*/t.cmd.out)"
@@ -69,6 +82,7 @@ vmsecs=$(( $(date +%s) - vmstart ))
 
 kname="UML $(awk '{ print $1 }' "$kdir/.mdevfw-complete") from Debian linux-source-6.12, kernel/$lane.config ($(basename "$kdir" | sed 's/.*-//'))"
 python3 bench/report.py --results "$out" --kernel "$kname" --vm-secs "$vmsecs" \
-	--total-secs "$(( $(date +%s) - start ))" --rst Documentation/benchmarks.rst
-sed -n '/^Migration/,$p' "$out/migrate.txt"
+	--total-secs "$(( $(date +%s) - start ))" --rst Documentation/benchmarks.rst \
+	${BENCH_ONLY:+--only "$BENCH_ONLY"}
+[ -n "${BENCH_ONLY:-}" ] || sed -n '/^Migration/,$p' "$out/migrate.txt"
 echo "bench: done in $(( $(date +%s) - start )) s (the VM run: $vmsecs s)"

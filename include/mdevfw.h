@@ -44,11 +44,12 @@ struct mdevfw_migration_ops;
  * @device_api: shown by "device_api", such as "vfio-pci"; required
  * @pool_cost: instances this type takes from the parent's pool, or 0
  * @max_instances: per-type limit, used when @pool_cost is 0
- * @description: fills "description"; runs under SRCU, never takes the
- *	lifecycle lock; optional
+ * @description: fills "description"; runs with a reference on the parent
+ *	(outside SRCU: it may sleep without delaying another parent), never
+ *	takes the lifecycle lock; optional
  * @available: overrides the built-in accounting for "available_instances"
- *	and for the check in create; runs under SRCU or with the lifecycle lock
- *	held, and takes neither; optional
+ *	and for the check in create; runs with a reference on the parent or
+ *	with the lifecycle lock held, and never takes the lock; optional
  * @migratable: the type's mdevs can live-migrate (VFIO migration v2),
  *	with the driver's @mig_ops; each mdev starts migratable, and
  *	mdevfw_device_set_migratable_locked() changes that
@@ -217,14 +218,15 @@ static inline struct mdevfw_device *to_mdevfw_device(struct device *dev)
 /**
  * struct mdevfw_device_attribute - a vendor attribute of an mdev
  * @attr: the driver core's part
- * @show: reads the attribute; runs under SRCU, never takes the lock
- * @store: writes the attribute; runs under SRCU, never takes the lock
+ * @show: reads the attribute; never takes the lifecycle lock
+ * @store: writes the attribute; never takes the lifecycle lock
  *
  * Put them in the driver's dev_groups: the driver core adds them after
  * probe and removes them before remove, so they always see a probed mdev.
- * The framework wraps @show and @store in an SRCU read section and tells
- * lockdep they hold their file's active reference, so a handler that
- * takes the lifecycle lock is reported. Declare them with
+ * The framework tells lockdep that @show and @store hold their file's
+ * active reference, so a handler that takes the lifecycle lock is
+ * reported. They run outside SRCU: one that sleeps delays only its own
+ * mdev's removal. Declare them with
  * MDEVFW_DEVICE_ATTR_RW() and friends.
  */
 struct mdevfw_device_attribute {

@@ -511,9 +511,10 @@ const struct attribute_group *mdevfw_device_groups[] = {
 /*
  * Vendor attributes, the driver's dev_groups. The driver core adds them
  * after probe and removes them, waiting for their handlers, before
- * remove; so a handler always sees a probed mdev of a registered parent.
- * They run under SRCU as the query callbacks do, and lockdep reports one
- * that takes the lifecycle lock.
+ * remove; so a handler always sees a probed mdev, and the mdev holds its
+ * parent. They need no SRCU read section, and run outside it: a handler
+ * that sleeps delays no other parent's unregistration. lockdep reports
+ * one that takes the lifecycle lock (mdevfw_sysfs_active).
  */
 
 /**
@@ -530,12 +531,9 @@ ssize_t mdevfw_device_attr_show(struct device *dev,
 	struct mdevfw_device_attribute *mattr =
 		container_of(attr, struct mdevfw_device_attribute, attr);
 	ssize_t ret;
-	int idx;
 
 	mdevfw_active_acquire();
-	idx = srcu_read_lock(&mdevfw_srcu);
 	ret = mattr->show(to_mdevfw_device(dev), buf);
-	srcu_read_unlock(&mdevfw_srcu, idx);
 	mdevfw_active_release();
 	return ret;
 }
@@ -557,12 +555,9 @@ ssize_t mdevfw_device_attr_store(struct device *dev,
 	struct mdevfw_device_attribute *mattr =
 		container_of(attr, struct mdevfw_device_attribute, attr);
 	ssize_t ret;
-	int idx;
 
 	mdevfw_active_acquire();
-	idx = srcu_read_lock(&mdevfw_srcu);
 	ret = mattr->store(to_mdevfw_device(dev), buf, count);
-	srcu_read_unlock(&mdevfw_srcu, idx);
 	mdevfw_active_release();
 	return ret;
 }

@@ -4,13 +4,14 @@
  * <driver> is the parent device's driver (mdevfw_type_prefix()), with
  * create, available_instances, device_api, name, description and devices/.
  *
- * Query attributes run under mdevfw_srcu and never take the lifecycle
- * lock. create is the one handler that needs the lock: it takes a parent
- * reference under SRCU, leaves the read section, lets go of its file's
- * active reference (sysfs_break_active_protection(), holding a reference
- * on the type's kobject instead) and only then blocks on the lock. A
- * concurrent unregister therefore never waits for it, and it finds the
- * parent dead when it gets the lock.
+ * Query attributes never take the lifecycle lock; those that call the
+ * vendor hold a parent reference, not the SRCU read section, for a
+ * vendor callback may sleep. create is the one handler that needs the
+ * lock: it takes a parent reference under SRCU, leaves the read section,
+ * lets go of its file's active reference (sysfs_break_active_protection(),
+ * holding a reference on the type's kobject instead) and only then blocks
+ * on the lock. A concurrent unregister therefore never waits for it, and
+ * it finds the parent dead when it gets the lock.
  */
 #include <linux/ratelimit.h>
 #include <linux/slab.h>
@@ -95,21 +96,23 @@ unsigned int mdevfw_type_available_locked(struct mdevfw_type *type)
  * mdevfw_type_available() - what available_instances shows
  * @type: the type
  *
- * Context: any process context; takes no lock but SRCU.
+ * The vendor's @available callback runs with a reference on the parent,
+ * outside the SRCU read section: if it sleeps, no other parent's
+ * unregistration waits for it (locking.rst, invariant 2).
+ *
+ * Context: any process context; takes no lock.
  * Return: the number of instances that can still be created, 0 once the
  * type or its parent is gone.
  */
 unsigned int mdevfw_type_available(struct mdevfw_type *type)
 {
-	struct mdevfw_parent *parent;
-	unsigned int avail = 0;
-	int idx;
+	struct mdevfw_parent *parent = mdevfw_type_get_parent(type);
+	unsigned int avail;
 
-	idx = srcu_read_lock(&mdevfw_srcu);
-	parent = srcu_dereference(type->parent, &mdevfw_srcu);
-	if (parent)
-		avail = mdevfw_type_avail(parent, type);
-	srcu_read_unlock(&mdevfw_srcu, idx);
+	if (!parent)
+		return 0;
+	avail = mdevfw_type_avail(parent, type);
+	mdevfw_parent_put(parent);
 	return avail;
 }
 EXPORT_SYMBOL_MDEVFW(mdevfw_type_available);
@@ -131,15 +134,16 @@ static ssize_t name_show(struct mdevfw_type *type, char *buf)
 			  type->info->sysfs_name);
 }
 
+/* The vendor's callback may sleep: a reference, not the read section. */
 static ssize_t description_show(struct mdevfw_type *type, char *buf)
 {
-	ssize_t ret = -ENODEV;
-	int idx;
+	struct mdevfw_parent *parent = mdevfw_type_get_parent(type);
+	ssize_t ret;
 
-	idx = srcu_read_lock(&mdevfw_srcu);
-	if (srcu_dereference(type->parent, &mdevfw_srcu))
-		ret = type->info->description(type, buf);
-	srcu_read_unlock(&mdevfw_srcu, idx);
+	if (!parent)
+		return -ENODEV;
+	ret = type->info->description(type, buf);
+	mdevfw_parent_put(parent);
 	return ret;
 }
 

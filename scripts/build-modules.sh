@@ -37,7 +37,7 @@ rm -f "$out/.built"
 # Copy with timestamps, so make rebuilds only what changed.
 srcs=()
 for d in Kbuild include core mdev devlink sample-parent kunit selftests/fixture \
-	 selftests/test-parent; do
+	 selftests/test-parent selftests/pci-parent; do
 	[ -e "$top/$d" ] && srcs+=("$d")
 done
 (cd "$top" && tar -cf - "${srcs[@]}") | tar -xf - -C "$out"

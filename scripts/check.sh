@@ -82,15 +82,27 @@ build() {
 step "packages"
 pkgs=(linux-source-6.12 linux-source-6.1 build-essential flex bison bc libelf-dev libssl-dev xz-utils
       cpio perl jq python3 kmod iproute2 mdevctl udev sparse qemu-system-x86 busybox-static dkms)
+# libvirt's daemon without its recommends (the lxc, vbox and xen drivers,
+# lvm2): the libvirt test runs its node-device driver alone.
+norec=(libvirt-daemon libvirt-clients)
 missing=()
+missing_norec=()
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok installed'; }
 for p in "${pkgs[@]}"; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
+	installed "$p" || missing+=("$p")
 done
-if [ ${#missing[@]} -gt 0 ]; then
-	echo "installing: ${missing[*]}"
+for p in "${norec[@]}"; do
+	installed "$p" || missing_norec+=("$p")
+done
+if [ $(( ${#missing[@]} + ${#missing_norec[@]} )) -gt 0 ]; then
+	echo "installing: ${missing[*]} ${missing_norec[*]}"
 	export DEBIAN_FRONTEND=noninteractive
-	{ apt-get update -qq && apt-get install -y -qq "${missing[@]}"; } >.build/apt.log 2>&1 ||
-		{ tail -20 .build/apt.log; fatal "install Debian packages"; }
+	{
+		apt-get update -qq &&
+		{ [ ${#missing[@]} = 0 ] || apt-get install -y -qq "${missing[@]}"; } &&
+		{ [ ${#missing_norec[@]} = 0 ] ||
+			apt-get install -y -qq --no-install-recommends "${missing_norec[@]}"; }
+	} >.build/apt.log 2>&1 || { tail -20 .build/apt.log; fatal "install Debian packages"; }
 fi
 
 step "disk"

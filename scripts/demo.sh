@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make demo: build what is needed, boot the test VM and walk through the
-# sample parent with the tools people use (mdevctl, devlink, a tty).
+# sample parent with the tools people use (mdevctl, devlink, a tty); then,
+# unless DEMO_QEMU=0, boot the stock lane's VM (Debian's kernel, under
+# QEMU) and show QEMU taking an mdev as a PCI device.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -17,4 +19,15 @@ fi
 scripts/kernel.sh uml-debug | tail -1 >/dev/null
 scripts/build-modules.sh uml-debug >/dev/null
 make -s -C selftests >/dev/null
-exec scripts/vm-run.sh --lane uml-debug --timeout 120 -- bash scripts/demo-guest.sh
+scripts/vm-run.sh --lane uml-debug --timeout 120 -- bash scripts/demo-guest.sh
+[ "${DEMO_QEMU:-1}" != 0 ] || exit 0
+if ! command -v qemu-system-x86_64 >/dev/null || ! command -v busybox >/dev/null; then
+	echo "demo: installing QEMU and busybox-static (once)"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get install -y -qq qemu-system-x86 busybox-static >/dev/null
+fi
+start=$(date +%s)
+scripts/stock.sh | tail -1 >/dev/null
+scripts/build-modules.sh stock >/dev/null
+scripts/vm-run.sh --lane stock --timeout 180 -- bash scripts/demo-qemu.sh
+echo "demo: the QEMU part took $(( $(date +%s) - start )) s"

@@ -7,7 +7,8 @@
  * both ways with INTx and MSI eventfds, reset, and hostile input with
  * exact errnos. No sleeps: every wait is a poll() with a bound.
  *
- *   VFIO_UUID=<mdev of msample-2> VFIO_TTY0=ttyMDEVn .build/tools/vfio
+ *   VFIO_UUID=<mdev of msample-2> VFIO_TTY0=ttyMDEVn VFIO_TTY1=ttyMDEVm \
+ *                       .build/tools/vfio
  *   .build/tools/vfio --hold UUID
  *                       open it and hold it: prints "open" (or "error
  *                       ENAME"), "request" when
@@ -93,10 +94,10 @@ static __u64 evcount(int efd)
 	return read(efd, &n, sizeof(n)) == sizeof(n) ? n : 0;
 }
 
-/* The first port's host tty, raw, non-blocking. */
-static int open_tty(void)
+/* Port @nr's host tty ($VFIO_TTY<nr>), raw, non-blocking. */
+static int open_port_tty(int nr)
 {
-	const char *name = getenv("VFIO_TTY0");
+	const char *name = getenv(nr ? "VFIO_TTY1" : "VFIO_TTY0");
 	struct termios t;
 	char path[64];
 	int fd;
@@ -109,6 +110,11 @@ static int open_tty(void)
 		return -1;
 	cfmakeraw(&t);
 	return tcsetattr(fd, TCSANOW, &t) ? -1 : fd;
+}
+
+static int open_tty(void)
+{
+	return open_port_tty(0);
 }
 
 FIXTURE(dev) {
@@ -359,6 +365,34 @@ TEST_F(dev, host_tty_to_rbr_msi)
 			     0, 0, -2, 0));
 	close(efd);
 	close(tty);
+}
+
+/* The second UART (BAR1) is the second port's, and only its. */
+TEST_F(dev, second_port)
+{
+	int tty0 = open_port_tty(0), tty1 = open_port_tty(1);
+	int efd = eventfd(0, EFD_NONBLOCK);
+	char got[4];
+
+	ASSERT_LE(0, tty0);
+	ASSERT_LE(0, tty1);
+	EXPECT_EQ(0, set_reg(&self->v, 1, UART_TX, 'b'));
+	ASSERT_EQ(1, ready(tty1, BOUND_MS));
+	EXPECT_EQ(1, read(tty1, got, sizeof(got)));
+	EXPECT_EQ('b', got[0]);
+	EXPECT_EQ(0, ready(tty0, 0));
+
+	ASSERT_EQ(0, set_eventfd(&self->v, VFIO_PCI_MSI_IRQ_INDEX, efd));
+	EXPECT_EQ(0, set_reg(&self->v, 1, UART_IER, UART_IER_RDI));
+	ASSERT_EQ(1, write(tty1, "2", 1));
+	ASSERT_EQ(1, ready(efd, BOUND_MS));
+	EXPECT_EQ(1u, evcount(efd));
+	EXPECT_EQ(UART_LSR_THRE | UART_LSR_TEMT, reg(&self->v, 0, UART_LSR));
+	EXPECT_EQ(UART_IIR_RDI, reg(&self->v, 1, UART_IIR));
+	EXPECT_EQ('2', reg(&self->v, 1, UART_RX));
+	close(efd);
+	close(tty1);
+	close(tty0);
 }
 
 TEST_F(dev, hostile_region_access)

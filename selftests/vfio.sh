@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The sample's mdev as a VFIO device (C, kselftest_harness): info, config
-# space, the UART to and from the host tty with INTx and MSI, reset,
+# space, both UARTs to and from their host ttys with INTx and MSI, reset,
 # hostile input.
 #
 #   vfio.sh group   through the container and group API with the type1
@@ -23,6 +23,7 @@ msample_new 0 8 >/dev/null
 U=$(new_uuid)
 [ "$(wr "$(type_dir msample0 msample-2)/create" "$U")" = OK ] || fail "cannot create an msample-2"
 export VFIO_UUID=$U
-VFIO_TTY0=$(head -1 $SYS_MDEVS/$U/ports)
-export VFIO_TTY0
+VFIO_TTY0=$(sed -n 1p $SYS_MDEVS/$U/ports)
+VFIO_TTY1=$(sed -n 2p $SYS_MDEVS/$U/ports)
+export VFIO_TTY0 VFIO_TTY1
 "$MDEVFW_TOOLS/vfio" -v "$mode"

@@ -6,13 +6,20 @@
  * measured. Parents come and go at runtime, each a root device:
  *
  *   echo ID > /sys/devices/mdevfw_bench/new_parent   parent mdevfw_bench<ID>
+ *   echo ID > /sys/devices/mdevfw_bench/new_slow_parent
+ *                      the same, with a second type "slow" whose
+ *                      description handler sleeps slow_ms (a module
+ *                      parameter, default 1000)
  *   echo ID > /sys/devices/mdevfw_bench/del_parent   unregister it
  *   cat /sys/devices/mdevfw_bench/last_unregister    "UNPUBLISH_NS WAIT_NS"
+ *   cat /sys/devices/mdevfw_bench/slow_readers       handlers asleep now
  *
- * The last file splits the last del_parent into its two halves: the
+ * last_unregister splits the last del_parent into its two halves: the
  * unpublish under the lifecycle lock (removes every mdev) and the wait
- * for SRCU readers and references.
+ * for SRCU readers and references. The slow type is for the case of a
+ * vendor handler of one parent that sleeps while another parent goes.
  */
+#include <linux/delay.h>
 #include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -30,6 +37,11 @@ static struct device *bench_root;
 static DEFINE_MUTEX(bench_lock);
 static LIST_HEAD(bench_parents);
 static u64 bench_unpublish_ns, bench_wait_ns;
+static atomic_t bench_slow_readers = ATOMIC_INIT(0);
+
+static unsigned int slow_ms = 1000;
+module_param(slow_ms, uint, 0644);
+MODULE_PARM_DESC(slow_ms, "how long the slow type's description handler sleeps");
 
 static int bench_probe(struct mdevfw_device *mdev)
 {
@@ -58,6 +70,24 @@ static const struct mdevfw_type_info bench_type = {
 	.max_instances = 1U << 30,
 };
 
+/* A vendor handler that takes its time, as one waiting for hardware. */
+static ssize_t bench_slow_description(struct mdevfw_type *type, char *buf)
+{
+	atomic_inc(&bench_slow_readers);
+	msleep(READ_ONCE(slow_ms));
+	atomic_dec(&bench_slow_readers);
+	return sysfs_emit(buf, "slept %u ms\n", READ_ONCE(slow_ms));
+}
+
+static const struct mdevfw_type_info bench_slow_type = {
+	.sysfs_name = "slow",
+	.pretty_name = "A slow description",
+	.device_api = "vfio-pci",
+	.description = bench_slow_description,
+	.pool_cost = 0,
+	.max_instances = 1,
+};
+
 static struct bench_parent *bench_find_locked(unsigned int id)
 {
 	struct bench_parent *bp;
@@ -69,7 +99,7 @@ static struct bench_parent *bench_find_locked(unsigned int id)
 	return NULL;
 }
 
-static int bench_parent_new_locked(unsigned int id)
+static int bench_parent_new_locked(unsigned int id, bool slow)
 {
 	struct bench_parent *bp;
 	struct mdevfw_type *type;
@@ -97,6 +127,10 @@ static int bench_parent_new_locked(unsigned int id)
 	mdevfw_lock(&bp->parent);
 	type = mdevfw_type_add_locked(&bp->parent, &bench_type, bp);
 	ret = PTR_ERR_OR_ZERO(type);
+	if (!ret && slow) {
+		type = mdevfw_type_add_locked(&bp->parent, &bench_slow_type, bp);
+		ret = PTR_ERR_OR_ZERO(type);
+	}
 	if (!ret)
 		ret = mdevfw_parent_register_locked(&bp->parent);
 	mdevfw_unlock(&bp->parent);
@@ -132,8 +166,7 @@ static void bench_parent_del_locked(struct bench_parent *bp)
 	kfree(bp);
 }
 
-static ssize_t new_parent_store(struct device *dev, struct device_attribute *attr,
-				const char *buf, size_t count)
+static ssize_t bench_new(const char *buf, size_t count, bool slow)
 {
 	unsigned int id;
 	int ret;
@@ -142,11 +175,32 @@ static ssize_t new_parent_store(struct device *dev, struct device_attribute *att
 	if (ret)
 		return ret;
 	mutex_lock(&bench_lock);
-	ret = bench_parent_new_locked(id);
+	ret = bench_parent_new_locked(id, slow);
 	mutex_unlock(&bench_lock);
 	return ret ?: count;
 }
+
+static ssize_t new_parent_store(struct device *dev, struct device_attribute *attr,
+				const char *buf, size_t count)
+{
+	return bench_new(buf, count, false);
+}
 static DEVICE_ATTR_WO(new_parent);
+
+static ssize_t new_slow_parent_store(struct device *dev,
+				     struct device_attribute *attr,
+				     const char *buf, size_t count)
+{
+	return bench_new(buf, count, true);
+}
+static DEVICE_ATTR_WO(new_slow_parent);
+
+static ssize_t slow_readers_show(struct device *dev,
+				 struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", atomic_read(&bench_slow_readers));
+}
+static DEVICE_ATTR_RO(slow_readers);
 
 /*
  * This file belongs to the root device, not to a parent, so its handler
@@ -181,8 +235,10 @@ static DEVICE_ATTR_RO(last_unregister);
 
 static struct attribute *bench_root_attrs[] = {
 	&dev_attr_new_parent.attr,
+	&dev_attr_new_slow_parent.attr,
 	&dev_attr_del_parent.attr,
 	&dev_attr_last_unregister.attr,
+	&dev_attr_slow_readers.attr,
 	NULL,
 };
 
