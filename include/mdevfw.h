@@ -20,6 +20,7 @@
 #include <linux/spinlock.h>
 #include <linux/uuid.h>
 #include <linux/version.h>
+#include <linux/workqueue.h>
 #include <net/devlink.h>
 
 /*
@@ -158,6 +159,13 @@ struct mdevfw_parent {
 	bool changing;
 	/* under the lifecycle lock: no new VFIO devices, the parent goes */
 	bool vfio_closing;
+	/*
+	 * Change events (core/change.c): the work sends them, holding a
+	 * reference while queued; types removed at runtime wait on
+	 * @types_gone, under the lifecycle lock, to be named
+	 */
+	struct work_struct change_work;
+	struct list_head types_gone;
 };
 
 /**
@@ -254,6 +262,7 @@ void mdevfw_parent_unregister(struct mdevfw_parent *parent);
 int mdevfw_parent_set_pool_locked(struct mdevfw_parent *parent,
 				  unsigned int pool_size);
 unsigned int mdevfw_parent_pool_size(struct mdevfw_parent *parent);
+unsigned int mdevfw_parent_pool_used(struct mdevfw_parent *parent);
 
 /* The lifecycle lock */
 void mdevfw_lock(struct mdevfw_parent *parent);
@@ -298,6 +307,8 @@ int mdevfw_devl_port_type_get(struct mdevfw_parent *parent, char *name,
 			      size_t size);
 int mdevfw_devl_port_type_set(struct mdevfw_parent *parent, const char *name,
 			      struct netlink_ext_ack *extack);
+int mdevfw_devl_reload_down(struct mdevfw_parent *parent, bool netns_change,
+			    struct netlink_ext_ack *extack);
 
 /* Drivers */
 int __mdevfw_register_driver(struct mdevfw_driver *drv, struct module *owner);

@@ -48,13 +48,15 @@ static void mdevfw_account(struct mdevfw_device *mdev, bool add)
 			used = UINT_MAX;
 		WRITE_ONCE(parent->pool_used, used);
 		WRITE_ONCE(type->used, type->used + 1);
-		return;
+	} else {
+		/* Balance: nothing goes below zero. */
+		if (WARN_ON(parent->pool_used < cost || !type->used))
+			return;
+		WRITE_ONCE(parent->pool_used, parent->pool_used - cost);
+		WRITE_ONCE(type->used, type->used - 1);
 	}
-	/* Balance: nothing goes below zero. */
-	if (WARN_ON(parent->pool_used < cost || !type->used))
-		return;
-	WRITE_ONCE(parent->pool_used, parent->pool_used - cost);
-	WRITE_ONCE(type->used, type->used - 1);
+	/* Other types sharing the pool: a change event, if they moved. */
+	mdevfw_change_capacity_locked(parent, type);
 }
 
 /*
