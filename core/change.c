@@ -189,9 +189,8 @@ static void mdevfw_changes_send_locked(struct mdevfw_parent *parent)
 	types = kmalloc(tkey + MDEVFW_CHANGE_LIST_MAX, GFP_KERNEL);
 	gone = kmalloc(gkey + MDEVFW_CHANGE_LIST_MAX, GFP_KERNEL);
 	if (types && gone) {
-		strcpy(types, MDEVFW_TYPES_KEY);
-		strcpy(gone, MDEVFW_GONE_KEY);
-		types[tkey] = gone[gkey] = '\0';
+		strscpy(types, MDEVFW_TYPES_KEY, tkey + 1);
+		strscpy(gone, MDEVFW_GONE_KEY, gkey + 1);
 	}
 
 	list_for_each_entry(type, &parent->types, node) {

@@ -5,8 +5,9 @@
 # against one parent, each for at most STRESS_SECONDS (default 20) and
 # STRESS_COUNT operations (default 100000):
 #   create/remove through sysfs, eswitch mode flips, devlink port add/del,
-#   port function set, parent del_device and re-create, and open/close of
-#   the ttys; and, where the kernel has the type1 IOMMU backend (not UML),
+#   port function set, devlink reload (after removing the parent's mdevs,
+#   since it is refused while any exists), parent del_device and
+#   re-create, and open/close of the ttys; and, where the kernel has the type1 IOMMU backend (not UML),
 #   open/close of the mdevs' VFIO devices.
 # Every loop counts its results by errno and prints them. The harness
 # fails the run on any lockdep, KASAN or kmemleak report, hung task,
@@ -28,7 +29,7 @@ ktap_print_header
 mdevfw_load sample || ktap_exit_fail_msg "cannot load the modules"
 vfio=
 mdevfw_kmod vfio_iommu_type1 2>/dev/null && vfio=vfio_cycle
-if [ -n "$vfio" ]; then ktap_set_plan 13; else ktap_set_plan 12; fi
+if [ -n "$vfio" ]; then ktap_set_plan 14; else ktap_set_plan 13; fi
 msample_new $ID $PORTS >/dev/null
 T1=$(type_dir msample$ID msample-1)
 T2=$(type_dir msample$ID msample-2)
@@ -92,6 +93,16 @@ fn_set() {
 	[ -n "$p" ] || { echo NOPORT; return; }
 	devlink_rc devlink port function set "$p" hw_addr 02:00:00:00:00:0$((RANDOM % 10))
 }
+# Removes the parent's mdevs, then reloads it: the types go and come
+# back while the other loops create, remove, flip and delete. EBUSY when
+# a create got in first.
+reload() {
+	local m
+	for m in /sys/devices/msample$ID/????????-????-????-????-????????????; do
+		[ -e "$m/remove" ] && wr "$m/remove" 1 >/dev/null
+	done
+	devlink_rc devlink dev reload $D
+}
 # Opens some mdev's VFIO device through the group API and closes it.
 vfio_cycle() {
 	local u out
@@ -113,7 +124,7 @@ $S create_remove $SECS $COUNT create $T1 >$OUT/create_remove & pids[create_remov
 $S create_dual $SECS $COUNT create $T2 >$OUT/create_dual & pids[create_dual]=$!
 $S open_close $SECS $COUNT open >$OUT/open_close & pids[open_close]=$!
 $S parent_cycle $SECS $COUNT parent $ID $PORTS $T1 >$OUT/parent_cycle & pids[parent_cycle]=$!
-for k in mode_flip port_add_del fn_set $vfio; do
+for k in mode_flip port_add_del fn_set reload $vfio; do
 	loop $k $k &
 	pids[$k]=$!
 done
@@ -132,7 +143,7 @@ ktap_print_msg "operations: $total in ${SECS}s or $COUNT each"
 ran() { awk -v k="$1" '$1 == k { s += $3 } END { print s + 0 }' $OUT/*; }
 check "every stressor and loop exited 0" "${failed# }" ""
 # Each loop must have done its work at least once, or it raced nothing.
-for k in create_remove create_dual parent_cycle open_close mode_flip port_add_del fn_set $vfio; do
+for k in create_remove create_dual parent_cycle open_close mode_flip port_add_del fn_set reload $vfio; do
 	n=$(ok $k)
 	if [ "${n:-0}" -gt 0 ]; then
 		ktap_test_pass "$k: $n of $(ran $k) succeeded"
