@@ -129,10 +129,16 @@ static int msample_reload_up(struct devlink *devlink,
 	int ret;
 
 	*actions_performed = BIT(DEVLINK_RELOAD_ACTION_DRIVER_REINIT);
-	/* No mdev is left, so any size in the resource's range fits. */
-	ret = devl_resource_size_get(devlink, MSAMPLE_RES_PORTS, &size);
-	if (!ret)
-		ret = mdevfw_parent_set_pool_locked(&ms->parent, size);
+	/*
+	 * No mdev is left, so any size in the resource's range fits. A
+	 * resource lost to a failed re-registration comes back at the
+	 * pool's size.
+	 */
+	if (devl_resource_size_get(devlink, MSAMPLE_RES_PORTS, &size)) {
+		size = mdevfw_parent_pool_size(&ms->parent);
+		msample_resource_register_locked(ms);
+	}
+	ret = mdevfw_parent_set_pool_locked(&ms->parent, size);
 	if (!ret)
 		ret = msample_types_add_locked(ms);
 	if (ret)
