@@ -84,6 +84,23 @@ void mdevfw_change_capacity_locked(struct mdevfw_parent *parent,
 		mdevfw_change_queue_locked(parent);
 }
 
+/**
+ * mdevfw_parent_changed_locked() - capacities changed where we cannot see
+ * @parent: the parent
+ *
+ * For a vendor whose available() callbacks count something the framework
+ * does not (a resource shared with another parent, say): re-checks every
+ * type's capacity, and sends one change event naming those that moved.
+ * The framework's own causes (the pool, mdevs, types) need no call.
+ *
+ * Context: the parent's lifecycle lock is held.
+ */
+void mdevfw_parent_changed_locked(struct mdevfw_parent *parent)
+{
+	mdevfw_change_capacity_locked(parent, NULL);
+}
+EXPORT_SYMBOL_MDEVFW(mdevfw_parent_changed_locked);
+
 /*
  * A type was added to a registered parent, and published. (Publishing
  * set what it announced: for a type published at registration,

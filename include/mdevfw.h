@@ -263,6 +263,7 @@ int mdevfw_parent_set_pool_locked(struct mdevfw_parent *parent,
 				  unsigned int pool_size);
 unsigned int mdevfw_parent_pool_size(struct mdevfw_parent *parent);
 unsigned int mdevfw_parent_pool_used(struct mdevfw_parent *parent);
+void mdevfw_parent_changed_locked(struct mdevfw_parent *parent);
 
 /* The lifecycle lock */
 void mdevfw_lock(struct mdevfw_parent *parent);

@@ -264,7 +264,7 @@ TEST(change_events_sample)
  * The test parent (pool of 4, loaded by uevents.sh): types added and
  * removed at runtime; a type outside the pool (a: at most 2) moves no
  * other type; a type whose vendor counts it (b) is re-checked, and sends
- * nothing when it did not move.
+ * nothing when it did not move, and one event when the vendor says it did.
  */
 TEST(change_events_types)
 {
@@ -303,6 +303,13 @@ TEST(change_events_types)
 	ASSERT_EQ(0, sysfs_write("/sys/devices/platform/mdevfw_tp0/types", "-d"));
 	ASSERT_EQ(0, next_change(fd, tp, env, sizeof(env)));
 	EXPECT_STREQ(TP_ENV("MDEV_TYPES_REMOVED=mdevfw_tp_pf-d"), env);
+
+	/* What the vendor counts itself, it says changed. */
+	ASSERT_EQ(0, sysfs_write("/sys/module/mdevfw_testparent/parameters/b_avail", "5"));
+	ASSERT_EQ(0, sysfs_write("/sys/devices/platform/mdevfw_tp0/types", "!"));
+	ASSERT_EQ(0, next_change(fd, tp, env, sizeof(env)));
+	EXPECT_STREQ(TP_ENV("MDEV_TYPES=mdevfw_tp_pf-b=5"), env);
+	ASSERT_EQ(0, sysfs_write("/sys/module/mdevfw_testparent/parameters/b_avail", "3"));
 	close(fd);
 }
 

@@ -9,8 +9,9 @@
  *
  *   types   write +NAME[:COST] to add type NAME: at most 2 instances, or,
  *           with COST, COST units of the pool each; -NAME to remove it
- *           (-EBUSY while it has mdevs). Read: "NAME AVAILABLE" per type,
- *           from mdevfw_type_available().
+ *           (-EBUSY while it has mdevs); "!" to tell the framework that
+ *           b_avail may have changed (mdevfw_parent_changed_locked()).
+ *           Read: "NAME AVAILABLE" per type, from mdevfw_type_available().
  *   mdevs   write "+NAME UUID" to create an mdev of type NAME with
  *           mdevfw_device_create_locked(), "-UUID" to remove one with
  *           mdevfw_device_remove_locked().
@@ -316,6 +317,13 @@ static ssize_t types_store(struct device *dev, struct device_attribute *attr,
 	char *colon;
 	int ret;
 
+	if (count && buf[0] == '!') {
+		/* b_avail may have changed: the framework cannot see it. */
+		mdevfw_lock(&tp_parent);
+		mdevfw_parent_changed_locked(&tp_parent);
+		mdevfw_unlock(&tp_parent);
+		return count;
+	}
 	if (count < 2 || count > sizeof(name) + 11 ||
 	    (buf[0] != '+' && buf[0] != '-'))
 		return -EINVAL;
