@@ -59,11 +59,15 @@ D=msample/msample3
 res() { devlink -j resource show $D |
 	jq -r '.resources["msample/msample3"][0] | "\(.size) \(.occ)" + (if .size_new then " \(.size_new)" else "" end)'; }
 avail() { echo "$(cat $T1/available_instances) $(cat $T2/available_instances)"; }
-check "resource show, text" "$(devlink resource show $D)" "RESOURCE_TEXT_1"
+check "resource show, text" "$(devlink resource show $D)" \
+	"msample/msample3:
+  name ports size 3 occ 3 unit entry size_min 0 size_max 1024 size_gran 1 dpipe_tables none"
 check "resource show, JSON: size and occupancy" "$(res)" "3 3"
 check "resource set: pending, nothing applied" \
 	"$(devlink resource set $D path /ports size 6 2>&1; echo $?) $(res) $(param) $(avail)" "0 3 3 6 3 0 0"
-check "resource show, text, pending" "$(devlink resource show $D)" "RESOURCE_TEXT_2"
+check "resource show, text, pending" "$(devlink resource show $D)" \
+	"msample/msample3:
+  name ports size 3 size_new 6 occ 3 unit entry size_min 0 size_max 1024 size_gran 1 dpipe_tables none"
 err=$(devlink resource set $D path /ports size 1025 2>&1)
 check "resource set over the maximum: refused by devlink" "$?|$err" \
 	"1|Error: Size larger than maximum.
@@ -80,11 +84,15 @@ check "refused: nothing changed" "$(ls $SYS_MDEVS | wc -l) $(res) $(param) $(ava
 wr $SYS_MDEVS/$U1/remove 1 >/dev/null
 check "occupancy follows a remove" "$(res) $(avail)" "3 2 6 1 0"
 wr $SYS_MDEVS/$U2/remove 1 >/dev/null
-check "reload accepted, text" "$(devlink dev reload $D action driver_reinit 2>&1; echo $?)" "RELOAD_TEXT
+check "reload accepted, text" "$(devlink dev reload $D action driver_reinit 2>&1; echo $?)" "reload_actions_performed:
+    driver_reinit
 0"
 check "reload applied the size" "$(res) $(param) $(avail)" "6 0 6 6 3"
 check "the types are back" "$(ls $SYS_MDEV_BUS/msample3/mdev_supported_types | tr '\n' ' ')" "msample-1 msample-2 "
-check "reload accepted, JSON" "$(devlink -j dev reload $D | jq -c .)" "RELOAD_JSON"
+# iproute2 6.1 prints no JSON for a reload: devlink's own count says it.
+reloads() { devlink -s -j dev show $D | jq -r '.dev[].stats.reload.driver_reinit.unspecified'; }
+check "reload accepted, JSON: devlink counted two, not the refused ones" \
+	"$(devlink -j dev reload $D >/dev/null; echo $?) $(reloads)" "0 2"
 check "reload without a pending size: unchanged" "$(res) $(param) $(avail)" "6 0 6 6 3"
 wr $T1/create "$U1" >/dev/null
 check "resource and sysfs after a create" "$(res) $(avail)" "6 1 5 2"
