@@ -10,7 +10,7 @@
 . "$(dirname "$0")/lib/guest.sh"
 
 ktap_print_header
-ktap_set_plan 30
+ktap_set_plan 35
 mdevfw_load sample || ktap_exit_fail_msg "cannot load the modules"
 check "no instance before new_device" "$(devlink -j dev show | jq -c '.dev | keys')" "[]"
 msample_new 3 4 >/dev/null
