@@ -25,8 +25,13 @@
 #include <linux/slab.h>
 #include "core.h"
 
-/* Each list may not exceed this: a uevent's environment is 2 KiB in all. */
-#define MDEVFW_CHANGE_LIST_MAX	900
+/*
+ * Both lists together may not exceed this. A uevent's environment is
+ * UEVENT_BUFFER_SIZE (2 KiB) in all, and the rest of it (ACTION, DEVPATH,
+ * SUBSYSTEM, DRIVER, a bus's own variables: pci_uevent() adds some 150
+ * bytes) must fit beside them, with the keys and the truncation flag.
+ */
+#define MDEVFW_CHANGE_LIST_MAX	1024
 
 static void mdevfw_change_work(struct work_struct *work);
 
@@ -169,19 +174,23 @@ static bool mdevfw_type_listed(struct mdevfw_parent *parent, const char *name)
 	return false;
 }
 
-/* Appends " NAME" or " NAME=N" to @buf; false if it would not fit. */
-static bool mdevfw_change_append(char *buf, size_t *len, const char *name,
-				 const unsigned int *avail)
+/*
+ * Appends " NAME" or " NAME=N" to @buf, whose list is @len long while the
+ * other list is @other long; false if both would exceed the budget.
+ */
+static bool mdevfw_change_append(char *buf, size_t *len, size_t other,
+				 const char *name, const unsigned int *avail)
 {
+	size_t room = MDEVFW_CHANGE_LIST_MAX - *len - other;
 	int n;
 
 	if (avail)
-		n = snprintf(buf + *len, MDEVFW_CHANGE_LIST_MAX - *len, "%s%s=%u",
+		n = snprintf(buf + *len, room, "%s%s=%u",
 			     *len ? " " : "", name, *avail);
 	else
-		n = snprintf(buf + *len, MDEVFW_CHANGE_LIST_MAX - *len, "%s%s",
+		n = snprintf(buf + *len, room, "%s%s",
 			     *len ? " " : "", name);
-	if (n >= MDEVFW_CHANGE_LIST_MAX - *len) {
+	if (n >= room) {
 		buf[*len] = '\0';
 		return false;
 	}
@@ -217,7 +226,7 @@ static void mdevfw_changes_send_locked(struct mdevfw_parent *parent)
 			continue;
 		avail = mdevfw_type_available_locked(type);
 		if ((type->added || avail != type->avail_sent) && types && gone)
-			whole &= mdevfw_change_append(types + tkey, &tlen,
+			whole &= mdevfw_change_append(types + tkey, &tlen, glen,
 						      kobject_name(&type->kobj),
 						      &avail);
 		type->avail_sent = avail;
@@ -228,7 +237,7 @@ static void mdevfw_changes_send_locked(struct mdevfw_parent *parent)
 		/* Removed and added again (a reload): it is in MDEV_TYPES. */
 		if (types && gone &&
 		    !mdevfw_type_listed(parent, kobject_name(&type->kobj)))
-			whole &= mdevfw_change_append(gone + gkey, &glen,
+			whole &= mdevfw_change_append(gone + gkey, &glen, tlen,
 						      kobject_name(&type->kobj),
 						      NULL);
 		list_del(&type->node);
