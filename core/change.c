@@ -175,6 +175,31 @@ static bool mdevfw_type_listed(struct mdevfw_parent *parent, const char *name)
 }
 
 /*
+ * Whether MDEV_TYPES_REMOVED names @type, gone: only a type that was
+ * announced (published at registration, or named by an event: not still
+ * @added), named once however many objects of that name went, and not if
+ * a type of that name is listed again (a reload: MDEV_TYPES names it). A
+ * type added and removed before the work ran goes unsaid, unless an
+ * earlier object of its name was announced and went too.
+ */
+static bool mdevfw_gone_announce(struct mdevfw_parent *parent,
+				 struct mdevfw_type *type)
+{
+	const char *name = kobject_name(&type->kobj);
+	struct mdevfw_type *prev;
+
+	if (type->added || mdevfw_type_listed(parent, name))
+		return false;
+	list_for_each_entry(prev, &parent->types_gone, node) {
+		if (prev == type)
+			break;
+		if (!prev->added && !strcmp(kobject_name(&prev->kobj), name))
+			return false;
+	}
+	return true;
+}
+
+/*
  * Appends " NAME" or " NAME=N" to @buf, whose list is @len long while the
  * other list is @other long; false if both would exceed the budget.
  */
@@ -233,13 +258,13 @@ static void mdevfw_changes_send_locked(struct mdevfw_parent *parent)
 		type->added = false;
 		type->recheck = false;
 	}
-	list_for_each_entry_safe(type, tmp, &parent->types_gone, node) {
-		/* Removed and added again (a reload): it is in MDEV_TYPES. */
-		if (types && gone &&
-		    !mdevfw_type_listed(parent, kobject_name(&type->kobj)))
+	list_for_each_entry(type, &parent->types_gone, node) {
+		if (types && gone && mdevfw_gone_announce(parent, type))
 			whole &= mdevfw_change_append(gone + gkey, &glen, tlen,
 						      kobject_name(&type->kobj),
 						      NULL);
+	}
+	list_for_each_entry_safe(type, tmp, &parent->types_gone, node) {
 		list_del(&type->node);
 		kobject_put(&type->kobj);
 	}
