@@ -53,6 +53,18 @@ static void mdevfw_change_queue_locked(struct mdevfw_parent *parent)
 		mdevfw_parent_put(parent);
 }
 
+/*
+ * @type's own mdev's add or remove event says its capacity now: that is
+ * the one announced, unless something else marked it meanwhile (then the
+ * change event compares, and names it if it moved).
+ */
+void mdevfw_change_own_locked(struct mdevfw_type *type)
+{
+	mdevfw_assert_locked(type->owner);
+	if (!type->recheck && !type->added)
+		type->avail_sent = mdevfw_type_available_locked(type);
+}
+
 /**
  * mdevfw_change_capacity_locked() - capacities may have changed
  * @parent: the parent
@@ -78,8 +90,7 @@ void mdevfw_change_capacity_locked(struct mdevfw_parent *parent,
 		return;
 	list_for_each_entry(type, &parent->types, node) {
 		if (type == own) {
-			if (!type->recheck && !type->added)
-				type->avail_sent = mdevfw_type_available_locked(type);
+			mdevfw_change_own_locked(type);
 		} else if (pool || type->info->available) {
 			type->recheck = true;
 			marked = true;

@@ -161,6 +161,7 @@ static inline void mdevfw_vfio_unplug(struct mdevfw_device *mdev) {}
 void mdevfw_changes_init(struct mdevfw_parent *parent);
 void mdevfw_change_capacity_locked(struct mdevfw_parent *parent,
 				   struct mdevfw_type *own);
+void mdevfw_change_own_locked(struct mdevfw_type *type);
 void mdevfw_change_type_added_locked(struct mdevfw_type *type);
 void mdevfw_change_type_gone_locked(struct mdevfw_type *type);
 void mdevfw_changes_discard_locked(struct mdevfw_parent *parent);

@@ -307,6 +307,11 @@ int mdevfw_device_create_sfnum_locked(struct mdevfw_parent *parent,
 
 	mdev->active = true;
 	list_add_tail(&mdev->node, &parent->mdevs);
+	/*
+	 * The add event announces the type's capacity after the probe, which
+	 * an available() callback may count: not the one from before it.
+	 */
+	mdevfw_change_own_locked(type);
 	dev_set_uevent_suppress(&mdev->dev, false);
 	kobject_uevent(&mdev->dev.kobj, KOBJ_ADD);
 	if (out)
