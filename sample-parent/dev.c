@@ -187,9 +187,13 @@ static int msample_max_ports_set(struct devlink *devlink, u32 id,
 		NL_SET_ERR_MSG_FMT_MOD(extack,
 				       "live mdevs use more than %u ports; remove some first",
 				       ctx->val.vu32);
-	if (ret || old == ctx->val.vu32)
+	if (ret)
 		return ret;
-	/* The resource follows, at once. */
+	/*
+	 * The resource follows, at once, even at the same size: that drops a
+	 * size set with "resource set" and not yet applied (the last command
+	 * wins), and brings back a resource lost to a failed registration.
+	 */
 	ret = msample_resource_register_locked(ms);
 	if (ret) {
 		/* The old size fits: nothing was created meanwhile. */

@@ -10,7 +10,7 @@
 . "$(dirname "$0")/lib/guest.sh"
 
 ktap_print_header
-ktap_set_plan 35
+ktap_set_plan 37
 mdevfw_load sample || ktap_exit_fail_msg "cannot load the modules"
 check "no instance before new_device" "$(devlink -j dev show | jq -c '.dev | keys')" "[]"
 msample_new 3 4 >/dev/null
@@ -100,6 +100,9 @@ check "resource and sysfs after a create" "$(res) $(avail)" "6 1 5 2"
 devlink resource set $D path /ports size 10
 check_cmd "param set with a size pending" devlink dev param set $D name max_ports value 5 cmode runtime
 check "the param won: size follows, pending dropped" "$(res) $(param) $(avail)" "5 1 5 4 2"
+devlink resource set $D path /ports size 10
+check_cmd "param set to the same size with a size pending" devlink dev param set $D name max_ports value 5 cmode runtime
+check "the same size won too: pending dropped" "$(res) $(param) $(avail)" "5 1 5 4 2"
 wr $SYS_MDEVS/$U1/remove 1 >/dev/null
 check_cmd "reload after the param" devlink dev reload $D
 check "the param's size stayed" "$(res) $(param) $(avail)" "5 0 5 5 2"
