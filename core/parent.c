@@ -348,7 +348,9 @@ EXPORT_SYMBOL_MDEVFW(mdevfw_parent_vfio_unplug);
  * gone. After it returns the vendor may free the parent, and the devlink
  * instance whose lock was the parent's lifecycle lock.
  *
- * Context: process context, without the lifecycle lock.
+ * Context: process context, without the lifecycle lock of any parent:
+ * every parent's change work is one lockdep class (locking.rst,
+ * invariant 11).
  */
 void mdevfw_parent_wait(struct mdevfw_parent *parent)
 {
