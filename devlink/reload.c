@@ -28,6 +28,18 @@
  * reload_up adds them again with mdevfw_type_add_locked(), which (with
  * the pool size it sets) sends one change event.
  *
+ * The type chosen with mdevfw_devl_port_type_set() is removed too: after
+ * the reload, port add creates the parent's first type again (the new
+ * objects are not the old ones, whatever their names).
+ *
+ * The framework's devlink ports are its mdevs' (none is left here). The
+ * vendor's reload_down must itself remove whatever else it registered on
+ * the instance and re-creates in reload_up: its own ports, rates, traps,
+ * shared buffers, dpipe tables, linecards. For DRIVER_REINIT, devlink
+ * WARNs between reload_down and reload_up if any of these remain
+ * (devlink_reload_reinit_sanity_check()); params, resources, regions and
+ * health reporters may stay.
+ *
  * Context: a devlink reload_down callback: the instance lock is held.
  * Return: 0; -EBUSY while mdevs exist; -EOPNOTSUPP for a change of
  * network namespace; -ENODEV once the parent is unpublished.
