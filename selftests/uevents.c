@@ -316,4 +316,89 @@ TEST(change_events_types)
 	close(fd);
 }
 
+/* Appends @fmt (with one %02d) for @from..@to - 1, separated by spaces. */
+static void join(char *buf, size_t size, const char *fmt, int from, int to)
+{
+	size_t len = strlen(buf);
+
+	for (int i = from; i < to; i++) {
+		if (i > from && len < size)
+			len += snprintf(buf + len, size - len, " ");
+		if (len < size)
+			len += snprintf(buf + len, size - len, fmt, i);
+	}
+}
+
+static void tp_env(char *buf, size_t size, const char *lists)
+{
+	snprintf(buf, size, TP_ENV("%s"), lists);
+}
+
+#define TP_TYPES "/sys/devices/platform/mdevfw_tp0/types"
+#define BUDGET_N 30
+
+/*
+ * Both lists of a change event share one budget of 1024 bytes, which
+ * leaves room for the rest of the 2 KiB environment. 30 types added in
+ * one event take 929 bytes and fit; 30 removed beside 30 added do not:
+ * the removed list ends with what fits (3 names), and
+ * MDEV_TYPES_TRUNCATED=1 says so. A removed type is named once, and only
+ * if an event announced it: one added and removed again before the work
+ * ran is not named.
+ */
+TEST(change_events_budget)
+{
+	const char *tp = "/devices/platform/mdevfw_tp0";
+	char ops[4096], lists[2048], want[2048], env[2048];
+	char *removed;
+	int fd;
+
+	fd = uevent_open();
+	ASSERT_LE(0, fd);
+
+	ops[0] = '\0';
+	join(ops, sizeof(ops), "+old_typename_%02d", 0, BUDGET_N);
+	ASSERT_EQ(0, sysfs_write(TP_TYPES, ops));
+	snprintf(lists, sizeof(lists), "MDEV_TYPES=");
+	join(lists, sizeof(lists), "mdevfw_tp_pf-old_typename_%02d=2", 0, BUDGET_N);
+	ASSERT_EQ(strlen("MDEV_TYPES=") + 929, strlen(lists));
+	tp_env(want, sizeof(want), lists);
+	ASSERT_EQ(0, next_change(fd, tp, env, sizeof(env)));
+	EXPECT_STREQ(want, env);
+
+	ops[0] = '\0';
+	join(ops, sizeof(ops), "-old_typename_%02d", 0, BUDGET_N);
+	strcat(ops, " ");
+	join(ops, sizeof(ops), "+new_typename_%02d", 0, BUDGET_N);
+	ASSERT_EQ(0, sysfs_write(TP_TYPES, ops));
+	snprintf(lists, sizeof(lists), "MDEV_TYPES=");
+	join(lists, sizeof(lists), "mdevfw_tp_pf-new_typename_%02d=2", 0, BUDGET_N);
+	strcat(lists, "\nMDEV_TYPES_REMOVED=");
+	removed = lists + strlen(lists);
+	join(removed, sizeof(lists) - (removed - lists),
+	     "mdevfw_tp_pf-old_typename_%02d", 0, 3);
+	ASSERT_GE((size_t)1024, 929 + strlen(removed));
+	strcat(lists, "\nMDEV_TYPES_TRUNCATED=1");
+	tp_env(want, sizeof(want), lists);
+	ASSERT_EQ(0, next_change(fd, tp, env, sizeof(env)));
+	EXPECT_STREQ(want, env);
+
+	/* Never announced: not named. Named once, though two went. */
+	ASSERT_EQ(0, sysfs_write(TP_TYPES, "+tmp_typename -tmp_typename"));
+	ASSERT_EQ(0, sysfs_write(TP_TYPES,
+				 "-new_typename_00 +new_typename_00 -new_typename_00"));
+	ASSERT_EQ(0, next_change(fd, tp, env, sizeof(env)));
+	EXPECT_STREQ(TP_ENV("MDEV_TYPES_REMOVED=mdevfw_tp_pf-new_typename_00"), env);
+
+	ops[0] = '\0';
+	join(ops, sizeof(ops), "-new_typename_%02d", 1, BUDGET_N);
+	ASSERT_EQ(0, sysfs_write(TP_TYPES, ops));
+	snprintf(lists, sizeof(lists), "MDEV_TYPES_REMOVED=");
+	join(lists, sizeof(lists), "mdevfw_tp_pf-new_typename_%02d", 1, BUDGET_N);
+	tp_env(want, sizeof(want), lists);
+	ASSERT_EQ(0, next_change(fd, tp, env, sizeof(env)));
+	EXPECT_STREQ(want, env);
+	close(fd);
+}
+
 TEST_HARNESS_MAIN
