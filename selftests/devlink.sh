@@ -10,7 +10,7 @@
 . "$(dirname "$0")/lib/guest.sh"
 
 ktap_print_header
-ktap_set_plan 37
+ktap_set_plan 39
 mdevfw_load sample || ktap_exit_fail_msg "cannot load the modules"
 check "no instance before new_device" "$(devlink -j dev show | jq -c '.dev | keys')" "[]"
 msample_new 3 4 >/dev/null
@@ -100,8 +100,13 @@ check "resource and sysfs after a create" "$(res) $(avail)" "6 1 5 2"
 devlink resource set $D path /ports size 10
 check_cmd "param set with a size pending" devlink dev param set $D name max_ports value 5 cmode runtime
 check "the param won: size follows, pending dropped" "$(res) $(param) $(avail)" "5 1 5 4 2"
+# The same size: iproute2 sends nothing, so the pending size stays; sent
+# (raw genetlink), it wins too.
 devlink resource set $D path /ports size 10
-check_cmd "param set to the same size with a size pending" devlink dev param set $D name max_ports value 5 cmode runtime
+check_cmd "param set to the same size: iproute2 sends nothing" devlink dev param set $D name max_ports value 5 cmode runtime
+check "not sent: the pending size stays" "$(res) $(param) $(avail)" "5 1 10 5 4 2"
+check "param set to the same size, sent" \
+	"$(python3 "$(dirname "$0")/lib/dl_param_set.py" msample msample3 max_ports 5; echo $?)" "0"
 check "the same size won too: pending dropped" "$(res) $(param) $(avail)" "5 1 5 4 2"
 wr $SYS_MDEVS/$U1/remove 1 >/dev/null
 check_cmd "reload after the param" devlink dev reload $D
