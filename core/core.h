@@ -26,6 +26,14 @@
  * @node: entry in the parent's list of types, under the lifecycle lock
  * @used: live mdevs of this type, written under the lifecycle lock
  * @removed: set under the lifecycle lock once the type is gone
+ * @avail_sent: the capacity last announced (core/change.c), under the
+ *	lifecycle lock, as the two flags below
+ * @recheck: its capacity may have changed for another reason than its own
+ *	mdevs; the next change event compares it with @avail_sent
+ * @added: added at runtime, not yet announced
+ *
+ * Once removed at runtime, @node is on the parent's types_gone until the
+ * change event has named it.
  */
 struct mdevfw_type {
 	struct kobject kobj;
@@ -37,6 +45,9 @@ struct mdevfw_type {
 	struct list_head node;
 	unsigned int used;
 	bool removed;
+	unsigned int avail_sent;
+	bool recheck;
+	bool added;
 };
 
 static inline struct mdevfw_type *to_mdevfw_type(struct kobject *kobj)
@@ -166,6 +177,15 @@ int mdevfw_port_fn_migratable_get(struct mdevfw_device *mdev, bool *enable,
 				  struct netlink_ext_ack *extack);
 int mdevfw_port_fn_migratable_set(struct mdevfw_device *mdev, bool enable,
 				  struct netlink_ext_ack *extack);
+/* core/change.c: change events, see Documentation/abi.rst */
+void mdevfw_changes_init(struct mdevfw_parent *parent);
+void mdevfw_change_capacity_locked(struct mdevfw_parent *parent,
+				   struct mdevfw_type *own);
+void mdevfw_change_own_locked(struct mdevfw_type *type);
+void mdevfw_change_type_added_locked(struct mdevfw_type *type);
+void mdevfw_change_type_gone_locked(struct mdevfw_type *type);
+void mdevfw_changes_discard_locked(struct mdevfw_parent *parent);
+void mdevfw_changes_cancel(struct mdevfw_parent *parent);
 
 /* core/lifecycle.c */
 void mdevfw_assert_unlocked(struct mdevfw_parent *parent);

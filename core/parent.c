@@ -129,6 +129,7 @@ int mdevfw_parent_init(struct mdevfw_parent *parent, struct device *dev,
 	init_completion(&parent->released);
 	INIT_LIST_HEAD(&parent->types);
 	INIT_LIST_HEAD(&parent->mdevs);
+	mdevfw_changes_init(parent);
 	return 0;
 }
 EXPORT_SYMBOL_MDEVFW(mdevfw_parent_init);
@@ -311,6 +312,8 @@ void mdevfw_parent_unpublish_locked(struct mdevfw_parent *parent)
 	parent->registered = false;
 	mdevfw_devices_remove_all_locked(parent);
 	mdevfw_types_remove_all_locked(parent);
+	/* A queued change event finds it unregistered and sends nothing. */
+	mdevfw_changes_discard_locked(parent);
 	mdevfw_active_drain();
 	kset_unregister(parent->types_kset);
 	parent->types_kset = NULL;
@@ -372,7 +375,9 @@ EXPORT_SYMBOL_MDEVFW(mdevfw_parent_vfio_unplug);
  * gone. After it returns the vendor may free the parent, and the devlink
  * instance whose lock was the parent's lifecycle lock.
  *
- * Context: process context, without the lifecycle lock.
+ * Context: process context, without the lifecycle lock of any parent:
+ * every parent's change work is one lockdep class (locking.rst,
+ * invariant 11).
  */
 void mdevfw_parent_wait(struct mdevfw_parent *parent)
 {
@@ -385,6 +390,8 @@ void mdevfw_parent_wait(struct mdevfw_parent *parent)
 		WARN_ON_ONCE(debug_locks && devl_lock_is_held(parent->devlink));
 	if (WARN_ON(parent->registered) || !parent->dead)
 		return;
+	/* It takes the lifecycle lock: never waited for under it. */
+	mdevfw_changes_cancel(parent);
 	if (READ_ONCE(expedited_gp))
 		synchronize_srcu_expedited(&mdevfw_srcu);
 	else
@@ -429,7 +436,11 @@ int mdevfw_parent_set_pool_locked(struct mdevfw_parent *parent,
 	mdevfw_assert_locked(parent);
 	if (pool_size < parent->pool_used)
 		return -EBUSY;
+	if (pool_size == parent->pool_size)
+		return 0;
 	WRITE_ONCE(parent->pool_size, pool_size);
+	/* One change event names every type whose capacity moved. */
+	mdevfw_change_capacity_locked(parent, NULL);
 	return 0;
 }
 EXPORT_SYMBOL_MDEVFW(mdevfw_parent_set_pool_locked);
@@ -445,3 +456,19 @@ unsigned int mdevfw_parent_pool_size(struct mdevfw_parent *parent)
 	return READ_ONCE(parent->pool_size);
 }
 EXPORT_SYMBOL_MDEVFW(mdevfw_parent_pool_size);
+
+/**
+ * mdevfw_parent_pool_used() - what live mdevs take of the parent's pool
+ * @parent: the parent
+ *
+ * For a devlink resource's occupancy, which devlink reads with the
+ * instance lock held.
+ *
+ * Return: the instances in use; a snapshot unless the lifecycle lock is
+ * held.
+ */
+unsigned int mdevfw_parent_pool_used(struct mdevfw_parent *parent)
+{
+	return READ_ONCE(parent->pool_used);
+}
+EXPORT_SYMBOL_MDEVFW(mdevfw_parent_pool_used);

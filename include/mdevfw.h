@@ -160,6 +160,13 @@ struct mdevfw_parent {
 	bool vfio_closing;
 	/* under open_lock: mdevs with a migration in progress */
 	unsigned int nr_migrating;
+	/*
+	 * Change events (core/change.c): the work sends them, holding a
+	 * reference while queued; types removed at runtime wait on
+	 * @types_gone, under the lifecycle lock, to be named
+	 */
+	struct work_struct change_work;
+	struct list_head types_gone;
 };
 
 /**
@@ -270,6 +277,8 @@ void mdevfw_parent_unregister(struct mdevfw_parent *parent);
 int mdevfw_parent_set_pool_locked(struct mdevfw_parent *parent,
 				  unsigned int pool_size);
 unsigned int mdevfw_parent_pool_size(struct mdevfw_parent *parent);
+unsigned int mdevfw_parent_pool_used(struct mdevfw_parent *parent);
+void mdevfw_parent_changed_locked(struct mdevfw_parent *parent);
 
 /* The lifecycle lock */
 void mdevfw_lock(struct mdevfw_parent *parent);
@@ -345,6 +354,8 @@ int mdevfw_devl_port_type_get(struct mdevfw_parent *parent, char *name,
 			      size_t size);
 int mdevfw_devl_port_type_set(struct mdevfw_parent *parent, const char *name,
 			      struct netlink_ext_ack *extack);
+int mdevfw_devl_reload_down(struct mdevfw_parent *parent, bool netns_change,
+			    struct netlink_ext_ack *extack);
 
 /* Drivers */
 int __mdevfw_register_driver(struct mdevfw_driver *drv, struct module *owner);

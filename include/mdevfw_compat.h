@@ -156,7 +156,7 @@ int mdevfw_compat_port_fn_state_set(struct devlink_port *port,
 	.port_function_hw_addr_get = mdevfw_compat_port_fn_hw_addr_get,	\
 	.port_function_hw_addr_set = mdevfw_compat_port_fn_hw_addr_set,	\
 	.port_fn_state_get = mdevfw_compat_port_fn_state_get,		\
-	.port_fn_state_set = mdevfw_compat_port_fn_state_set
+	.port_fn_state_set = mdevfw_compat_port_fn_state_set,
 
 /*
  * MDEVFW_DEVLINK_PORT_NEW(fn) { body } defines the port_new fn; the body
@@ -191,6 +191,17 @@ static int fn(struct devlink *devlink,					\
 	      struct netlink_ext_ack *extack,				\
 	      struct devlink_port **port)
 #endif
+
+/*
+ * 6.2 removed devlink's features: before, devlink offers reload only if
+ * the driver set DEVLINK_F_RELOAD before registering the instance.
+ */
+static inline void mdevfw_devlink_reload_enable(struct devlink *devlink)
+{
+#if KERNEL_VERSION(6, 2, 0) > LINUX_VERSION_CODE
+	devlink_set_features(devlink, DEVLINK_F_RELOAD);
+#endif
+}
 
 /*
  * 6.11: a devlink param's set takes an extack. MDEVFW_DEVLINK_PARAM_SET(fn)

@@ -48,13 +48,15 @@ static void mdevfw_account(struct mdevfw_device *mdev, bool add)
 			used = UINT_MAX;
 		WRITE_ONCE(parent->pool_used, used);
 		WRITE_ONCE(type->used, type->used + 1);
-		return;
+	} else {
+		/* Balance: nothing goes below zero. */
+		if (WARN_ON(parent->pool_used < cost || !type->used))
+			return;
+		WRITE_ONCE(parent->pool_used, parent->pool_used - cost);
+		WRITE_ONCE(type->used, type->used - 1);
 	}
-	/* Balance: nothing goes below zero. */
-	if (WARN_ON(parent->pool_used < cost || !type->used))
-		return;
-	WRITE_ONCE(parent->pool_used, parent->pool_used - cost);
-	WRITE_ONCE(type->used, type->used - 1);
+	/* Other types sharing the pool: a change event, if they moved. */
+	mdevfw_change_capacity_locked(parent, type);
 }
 
 /*
@@ -306,6 +308,11 @@ int mdevfw_device_create_sfnum_locked(struct mdevfw_parent *parent,
 
 	mdev->active = true;
 	list_add_tail(&mdev->node, &parent->mdevs);
+	/*
+	 * The add event announces the type's capacity after the probe, which
+	 * an available() callback may count: not the one from before it.
+	 */
+	mdevfw_change_own_locked(type);
 	dev_set_uevent_suppress(&mdev->dev, false);
 	kobject_uevent(&mdev->dev.kobj, KOBJ_ADD);
 	if (out)

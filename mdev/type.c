@@ -262,6 +262,8 @@ int mdevfw_type_publish_locked(struct mdevfw_parent *parent,
 	if (!type->devices_kobj)
 		return -ENOMEM;
 	rcu_assign_pointer(type->parent, parent);
+	/* What registration, or the change event of its add, announces. */
+	type->avail_sent = mdevfw_type_avail(parent, type);
 	return 0;
 }
 
@@ -315,6 +317,7 @@ struct mdevfw_type *mdevfw_type_add_locked(struct mdevfw_parent *parent,
 		kobject_put(&type->kobj);
 		return ERR_PTR(ret);
 	}
+	mdevfw_change_type_added_locked(type);
 	return type;
 }
 EXPORT_SYMBOL_MDEVFW(mdevfw_type_add_locked);
@@ -333,6 +336,8 @@ static void mdevfw_type_del_locked(struct mdevfw_type *type)
 	/* A type listed before registration never had a directory. */
 	if (type->kobj.state_in_sysfs)
 		kobject_del(&type->kobj);
+	/* At runtime the change event names it, and then puts it. */
+	mdevfw_change_type_gone_locked(type);
 	kobject_put(&type->kobj);
 }
 

@@ -59,6 +59,91 @@ MDEVFW_DEVLINK_PORT_NEW(msample_port_new)
 	return mdevfw_devl_port_new(&ms->parent, attrs, extack, port);
 }
 
+/*
+ * The pool of serial ports is the devlink resource "ports": its size is
+ * the pool's, its occupancy what live mdevs take, so devlink and sysfs's
+ * available_instances agree whenever the instance lock is not held.
+ * devlink cannot resize a resource it has, so the max_ports param, which
+ * resizes the pool at once, registers it again at the new size; that
+ * drops a size set with "devlink resource set" and not yet applied by a
+ * reload: the param wins (Documentation/devlink.rst). The sample has no
+ * other resource.
+ */
+enum {
+	MSAMPLE_RES_PORTS = 1,
+};
+
+static u64 msample_ports_occ_get(void *priv)
+{
+	struct msample *ms = priv;
+
+	return mdevfw_parent_pool_used(&ms->parent);
+}
+
+static int msample_resource_register_locked(struct msample *ms)
+{
+	struct devlink_resource_size_params params;
+	int ret;
+
+	devl_resources_unregister(ms->devlink);
+	devlink_resource_size_params_init(&params, 0, MSAMPLE_MAX_PORTS, 1,
+					  DEVLINK_RESOURCE_UNIT_ENTRY);
+	ret = devl_resource_register(ms->devlink, "ports",
+				     mdevfw_parent_pool_size(&ms->parent),
+				     MSAMPLE_RES_PORTS,
+				     DEVLINK_RESOURCE_ID_PARENT_TOP, &params);
+	if (ret)
+		return ret;
+	devl_resource_occ_get_register(ms->devlink, MSAMPLE_RES_PORTS,
+				       msample_ports_occ_get, ms);
+	return 0;
+}
+
+/*
+ * devlink dev reload DEV [action driver_reinit]: refused while mdevs
+ * exist; else the types go, the size set with "devlink resource set"
+ * becomes the pool's, and the types come back. devlink holds the
+ * instance lock, the lifecycle lock, throughout, and device_lock(PF)
+ * outside it, so no front door of the parent runs in between.
+ */
+static int msample_reload_down(struct devlink *devlink, bool netns_change,
+			       enum devlink_reload_action action,
+			       enum devlink_reload_limit limit,
+			       struct netlink_ext_ack *extack)
+{
+	struct msample *ms = devlink_priv(devlink);
+
+	return mdevfw_devl_reload_down(&ms->parent, netns_change, extack);
+}
+
+static int msample_reload_up(struct devlink *devlink,
+			     enum devlink_reload_action action,
+			     enum devlink_reload_limit limit,
+			     u32 *actions_performed,
+			     struct netlink_ext_ack *extack)
+{
+	struct msample *ms = devlink_priv(devlink);
+	u64 size;
+	int ret;
+
+	*actions_performed = BIT(DEVLINK_RELOAD_ACTION_DRIVER_REINIT);
+	/*
+	 * No mdev is left, so any size in the resource's range fits. A
+	 * resource lost to a failed re-registration comes back at the
+	 * pool's size.
+	 */
+	if (devl_resource_size_get(devlink, MSAMPLE_RES_PORTS, &size)) {
+		size = mdevfw_parent_pool_size(&ms->parent);
+		msample_resource_register_locked(ms);
+	}
+	ret = mdevfw_parent_set_pool_locked(&ms->parent, size);
+	if (!ret)
+		ret = msample_types_add_locked(ms);
+	if (ret)
+		NL_SET_ERR_MSG_MOD(extack, "re-init failed; reload again");
+	return ret;
+}
+
 static const struct devlink_ops msample_devlink_ops = {
 	.info_get = msample_devlink_info_get,
 	.eswitch_mode_get = msample_eswitch_mode_get,
@@ -66,6 +151,9 @@ static const struct devlink_ops msample_devlink_ops = {
 	.port_new = msample_port_new,
 	/* Before 6.5 the port functions are here: mdevfw serves its ports. */
 	MDEVFW_DEVLINK_OPS_PORTS
+	.reload_actions = BIT(DEVLINK_RELOAD_ACTION_DRIVER_REINIT),
+	.reload_down = msample_reload_down,
+	.reload_up = msample_reload_up,
 };
 
 /*
@@ -90,6 +178,7 @@ static int msample_max_ports_get(struct devlink *devlink, u32 id,
 MDEVFW_DEVLINK_PARAM_SET(msample_max_ports_set)
 {
 	struct msample *ms = devlink_priv(devlink);
+	unsigned int old = mdevfw_parent_pool_size(&ms->parent);
 	int ret;
 
 	ret = mdevfw_parent_set_pool_locked(&ms->parent, ctx->val.vu32);
@@ -97,6 +186,20 @@ MDEVFW_DEVLINK_PARAM_SET(msample_max_ports_set)
 		NL_SET_ERR_MSG_FMT_MOD(extack,
 				       "live mdevs use more than %u ports; remove some first",
 				       ctx->val.vu32);
+	if (ret)
+		return ret;
+	/*
+	 * The resource follows, at once, even at the same size: that drops a
+	 * size set with "resource set" and not yet applied (the last command
+	 * wins), and brings back a resource lost to a failed registration.
+	 */
+	ret = msample_resource_register_locked(ms);
+	if (ret) {
+		/* The old size fits: nothing was created meanwhile. */
+		WARN_ON(mdevfw_parent_set_pool_locked(&ms->parent, old));
+		msample_resource_register_locked(ms);
+		NL_SET_ERR_MSG_MOD(extack, "cannot resize the devlink resource");
+	}
 	return ret;
 }
 
@@ -173,10 +276,14 @@ int msample_dev_probe(struct msample_bus_dev *bdev)
 	ret = mdevfw_parent_register_locked(&ms->parent);
 	if (ret)
 		goto err_unlock;
+	ret = msample_resource_register_locked(ms);
+	if (ret)
+		goto err_resources;
 	ret = devl_params_register(devlink, msample_params,
 				   ARRAY_SIZE(msample_params));
 	if (ret)
-		goto err_unpublish;
+		goto err_resources;
+	mdevfw_devlink_reload_enable(devlink);
 	ret = devl_register(devlink);
 	if (ret)
 		goto err_params;
@@ -187,7 +294,8 @@ int msample_dev_probe(struct msample_bus_dev *bdev)
 err_params:
 	devl_params_unregister(devlink, msample_params,
 			       ARRAY_SIZE(msample_params));
-err_unpublish:
+err_resources:
+	devl_resources_unregister(devlink);
 	/*
 	 * No mdevfw_parent_vfio_unplug() first, as msample_dev_remove()
 	 * does: the lock has been held since the types were published, so
@@ -233,6 +341,7 @@ void msample_dev_remove(struct msample_bus_dev *bdev)
 	devl_unregister(devlink);
 	devl_params_unregister(devlink, msample_params,
 			       ARRAY_SIZE(msample_params));
+	devl_resources_unregister(devlink);
 	devl_unlock(devlink);
 	/* A create or remove still sleeping in devl_lock() holds the parent. */
 	mdevfw_parent_wait(&ms->parent);

@@ -33,7 +33,21 @@ run mdevctl start -p msample1 -t msample-2 -u $B
 run mdevctl list
 run cat /sys/class/mdev_bus/msample1/mdev_supported_types/msample-1/available_instances
 
-say "4. Bytes through one mdev's serial port (a tty with a loopback)"
+say "4. Capacity in devlink, and a change event when it moves"
+run devlink resource show msample/msample1
+# The kernel's side of udev; the monitor listens once it has said so.
+udevadm monitor --kernel --property --subsystem-match=msample >/run/demo.monitor &
+mon=$!
+timeout 10 grep -q -m1 '^KERNEL - ' <(tail -n +1 -f /run/demo.monitor) || :
+run devlink dev param set msample/msample1 name max_ports value 12 cmode runtime
+timeout 10 grep -q -m1 '^MDEV_TYPES=' <(tail -n +1 -f /run/demo.monitor) || :
+kill $mon
+echo '$ udevadm monitor --kernel --property --subsystem-match=msample'
+sed -n '/^KERNEL\[/,$p' /run/demo.monitor
+run devlink resource show msample/msample1
+run 'cat /sys/class/mdev_bus/msample1/mdev_supported_types/msample-*/available_instances'
+
+say "5. Bytes through one mdev's serial port (a tty with a loopback)"
 tty=$(head -1 /sys/bus/mdev/devices/$A/ports)
 run "stat -c '%n: char device %t:%T, mode %A' /dev/$tty"
 run "exec 3<>/dev/$tty"
@@ -43,14 +57,14 @@ run 'echo 0 > /sys/bus/mdev/devices/'$A'/loopback'
 run 'echo dropped >&3; read -r -t 1 line <&3 || echo "loopback off: nothing read back"'
 run "exec 3>&-"
 
-say "5. Switch the eswitch to switchdev: every mdev gets a devlink port"
+say "6. Switch the eswitch to switchdev: every mdev gets a devlink port"
 run devlink dev eswitch show msample/msample1
 run devlink dev eswitch set msample/msample1 mode switchdev
 run devlink port show
 run devlink port function set msample/msample1/0 hw_addr 02:00:00:00:00:01
 run devlink port show msample/msample1/0
 
-say "6. Add a port through devlink: the same mdev appears in sysfs"
+say "7. Add a port through devlink: the same mdev appears in sysfs"
 run devlink dev param show msample/msample1 name port_mdev_type
 run devlink port add msample/msample1 flavour pcisf pfnum 0 sfnum 7
 # Its UUID is name-based: anyone can compute it from the port's name.
@@ -60,7 +74,7 @@ run "ls /sys/bus/mdev/devices/"
 run "readlink /sys/bus/mdev/devices/$C/mdev_type"
 run mdevctl list
 
-say "7. Switch back: refused while a tty is open, accepted once it is closed"
+say "8. Switch back: refused while a tty is open, accepted once it is closed"
 run "exec 3<>/dev/$tty"
 run 'devlink dev eswitch set msample/msample1 mode legacy || echo "(refused: exit $?)"'
 run "exec 3>&-"
@@ -69,7 +83,7 @@ run devlink dev eswitch show msample/msample1
 run 'devlink port show | wc -l'
 run 'ls /sys/bus/mdev/devices/ | wc -l'
 
-say "8. Teardown: delete the parent while a tty is open; it hangs up"
+say "9. Teardown: delete the parent while a tty is open; it hangs up"
 # The tty is our controlling terminal (we opened it without O_NOCTTY), so
 # its hangup also sends us SIGHUP, as a USB serial adapter's unplug would.
 trap 'echo "(SIGHUP: the tty hung up)"' HUP

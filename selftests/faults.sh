@@ -10,7 +10,7 @@
 . "$(dirname "$0")/lib/guest.sh"
 
 ktap_print_header
-ktap_set_plan 9
+ktap_set_plan 10
 # Without the sample's VFIO devices: failing the allocations of vfio's own
 # group creation makes 6.12's vfio_group_release() WARN (vfio_create_group()
 # puts a group whose iommu_group is still set), which is not our code.
@@ -143,7 +143,18 @@ ktap_print_msg "port adds undone by port_del with a NULL extack: $undone"
 kernel_before 6.5 && undone=1
 check "port_del with a NULL extack ran and left nothing" \
 	"$([ "$undone" -gt 0 ] && echo yes) $(ls $SYS_MDEVS | wc -l) $(nports)" "yes 3 3"
+# devlink reload, with no mdev left: the types go and come back. A
+# failed reload_up leaves the parent registered with no type (devlink
+# marks the instance reload_failed) until a reload succeeds; a failed
+# reply after a whole reload leaves both types.
+for m in $(ls $SYS_MDEVS); do wr $SYS_MDEVS/$m/remove 1 >/dev/null; done
+ntypes() { ls $SYS_MDEV_BUS/msample5/mdev_supported_types | wc -l; }
+whole() { [ "$(ntypes)" = 2 ] && [ -e $T2/create ] && [ -e $(type_dir msample5 msample-1)/create ]; }
 allow=ENOMEM
+check_cmd "devlink reload" stepcmd reload \
+	'whole' \
+	'[ "$(ntypes)" = 0 ] || whole' \
+	':' $DL reload $D
 check_cmd "parent delete (del_device)" step del_device \
 	'[ ! -e /sys/devices/msample5 ] && [ ! -e /sys/class/mdev_bus/msample5 ]' \
 	'[ -e /sys/devices/msample5 ]' \

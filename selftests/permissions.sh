@@ -10,7 +10,7 @@
 . "$(dirname "$0")/lib/guest.sh"
 
 ktap_print_header
-ktap_set_plan 24
+ktap_set_plan 29
 mdevfw_load sample || ktap_exit_fail_msg "cannot load the modules"
 msample_new 1 4 >/dev/null
 U=$(new_uuid)
@@ -40,6 +40,10 @@ check "port add" "$(ndl port add $D flavour pcisf pfnum 0 sfnum 3)" "1|Operation
 check "port del" "$(ndl port del $D/0)" "1|Operation not permitted"
 check "port function set" "$(ndl port function set $D/0 hw_addr 02:00:00:00:00:01)" "1|Operation not permitted"
 check "eswitch set back" "$(ndl dev eswitch set $D mode legacy)" "1|Operation not permitted"
+check "resource set" "$(ndl resource set $D path /ports size 8)" "1|Operation not permitted"
+check "reload" "$(ndl dev reload $D)" "1|Operation not permitted"
+check "resource show is allowed" "$(nobody devlink -j resource show $D | jq -c '.resources[][0] | [.name, .size, .occ]')" \
+	'["ports",4,1]'
 check "port show is allowed" "$(nobody devlink port show $D/0 | head -1)" \
 	"$D/0: type notset flavour pcisf controller 0 pfnum 0 sfnum 0 splittable false"
 # devlink's own rule: eswitch get needs CAP_NET_ADMIN like its set.
@@ -54,6 +58,9 @@ check "nothing changed" \
 	"$U msample1 1"
 check "max_ports unchanged" \
 	"$(devlink -j dev param show msample/msample1 name max_ports | jq -r '.param["msample/msample1"][0].values[0].value')" 4
+check "resource unchanged, nothing pending, types there" \
+	"$(devlink -j resource show $D | jq -c '.resources[][0] | [.size, .occ, .size_new]') $(ls $SYS_MDEV_BUS/msample1/mdev_supported_types | wc -l)" \
+	"[4,1,null] 2"
 
 # uid 65534 with CAP_NET_ADMIN and nothing else, kept across exec as an
 # ambient capability.
@@ -78,4 +85,9 @@ read -r -t 10 line <&3
 check "root's tty was revoked: EOF" "$?:${line:-}" "1:"
 exec 3>&-
 check "CAP_NET_ADMIN only: eswitch set" "$(netadmin devlink dev eswitch set $D mode legacy 2>&1; echo $?)" 0
+# Past devlink's check, the driver refuses: the port-made mdev exists.
+err=$(netadmin devlink dev reload $D 2>&1)
+check "CAP_NET_ADMIN only: reload reaches the driver" "$?|$err" \
+	"1|Error: mdevfw: mdevs of this parent exist (1); remove them first.
+kernel answers: Device or resource busy"
 ktap_finished

@@ -5,9 +5,11 @@
 # against one parent, each for at most STRESS_SECONDS (default 20) and
 # STRESS_COUNT operations (default 100000):
 #   create/remove through sysfs, eswitch mode flips, devlink port add/del,
-#   port function set, parent del_device and re-create, and open/close of
-#   the ttys; and, where the kernel has VFIO (type1 or iommufd), open/close
-#   of the mdevs' VFIO devices and four loops that hold one across a front
+#   port function set, devlink reload (after removing the parent's mdevs,
+#   since it is refused while any exists), parent del_device and
+#   re-create, and open/close of the ttys; and, where the kernel has VFIO
+#   (type1 or iommufd), open/close of the mdevs' VFIO devices and four
+#   loops that hold one across a front
 #   door (selftests/tools/stressor.c): sysfs remove (on the same parent)
 #   and del_device (of a second PF; each must signal the request eventfd
 #   and wait), devlink port del (refused while open; with the cdev held
@@ -43,7 +45,7 @@ if mdevfw_kmod vfio_iommu_type1 2>/dev/null || mdevfw_kmod iommufd 2>/dev/null; 
 	# The stressor's unbound holds need the cdev (and iommufd).
 	vfio_has_cdev && mdevfw_kmod iommufd 2>/dev/null && export STRESS_VFIO_CDEV=1
 fi
-if [ -n "$vfio" ]; then ktap_set_plan 17; else ktap_set_plan 12; fi
+if [ -n "$vfio" ]; then ktap_set_plan 18; else ktap_set_plan 13; fi
 msample_new $ID $PORTS >/dev/null
 T1=$(type_dir msample$ID msample-1)
 T2=$(type_dir msample$ID msample-2)
@@ -114,6 +116,16 @@ fn_set() {
 	[ -n "$p" ] || { echo NOPORT; return; }
 	devlink_rc devlink port function set "$p" hw_addr 02:00:00:00:00:0$((RANDOM % 10))
 }
+# Removes the parent's mdevs, then reloads it: the types go and come
+# back while the other loops create, remove, flip and delete. EBUSY when
+# a create got in first.
+reload() {
+	local m
+	for m in /sys/devices/msample$ID/????????-????-????-????-????????????; do
+		[ -e "$m/remove" ] && wr "$m/remove" 1 >/dev/null
+	done
+	devlink_rc devlink dev reload $D
+}
 
 # The sysfs and data-path loops are C (selftests/tools/stressor.c): a fork
 # costs 10 ms in UML. The devlink ones run iproute2's devlink each time.
@@ -141,7 +153,7 @@ if [ -n "$vfio" ]; then
 		>$OUT/vfio_parent &
 	pids[vfio_parent]=$!
 fi
-for k in mode_flip port_add_del fn_set; do
+for k in mode_flip port_add_del fn_set reload; do
 	loop $k $k &
 	pids[$k]=$!
 done
@@ -160,7 +172,7 @@ ktap_print_msg "operations: $total in ${SECS}s or $COUNT each"
 ran() { awk -v k="$1" '$1 == k { s += $3 } END { print s + 0 }' $OUT/*; }
 check "every stressor and loop exited 0" "${failed# }" ""
 # Each loop must have done its work at least once, or it raced nothing.
-for k in create_remove create_dual parent_cycle open_close mode_flip port_add_del fn_set $vfio $vfio_held; do
+for k in create_remove create_dual parent_cycle open_close mode_flip port_add_del fn_set reload $vfio $vfio_held; do
 	n=$(ok $k)
 	if [ "${n:-0}" -gt 0 ]; then
 		ktap_test_pass "$k: $n of $(ran $k) succeeded"

@@ -9,8 +9,12 @@
  *
  *   types   write +NAME[:COST] to add type NAME: at most 2 instances, or,
  *           with COST, COST units of the pool each; -NAME to remove it
- *           (-EBUSY while it has mdevs). Read: "NAME AVAILABLE" per type,
- *           from mdevfw_type_available().
+ *           (-EBUSY while it has mdevs); several of these, separated
+ *           by spaces, under one hold of the lifecycle lock (one change
+ *           event), stopping at the first that fails; "!" to tell the
+ *           framework that b_avail may have changed
+ *           (mdevfw_parent_changed_locked()).
+ *           Read: "NAME AVAILABLE" per type, from mdevfw_type_available().
  *   mdevs   write "+NAME UUID" to create an mdev of type NAME with
  *           mdevfw_device_create_locked(), "-UUID" to remove one with
  *           mdevfw_device_remove_locked().
@@ -38,6 +42,7 @@
 #include <linux/platform_device.h>
 #include <linux/rwsem.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <mdevfw.h>
 
 static int probe_err;
@@ -327,35 +332,66 @@ static ssize_t types_show(struct device *dev, struct device_attribute *attr,
 	return len;
 }
 
-static ssize_t types_store(struct device *dev, struct device_attribute *attr,
-			   const char *buf, size_t count)
+/* One "+NAME[:COST]" or "-NAME" of a write to "types". */
+static int tp_types_op_locked(const char *op)
 {
 	unsigned int cost = 0;
 	char name[TP_NAME_LEN];
 	char *colon;
-	int ret;
 
-	if (count < 2 || count > sizeof(name) + 11 ||
-	    (buf[0] != '+' && buf[0] != '-'))
+	if (strlen(op) < 2 || strlen(op) > sizeof(name) + 10 ||
+	    (op[0] != '+' && op[0] != '-'))
 		return -EINVAL;
-	strscpy(name, buf + 1, sizeof(name));
-	strim(name);
+	strscpy(name, op + 1, sizeof(name));
 	colon = strchr(name, ':');
 	if (colon) {
 		*colon = '\0';
-		if (buf[0] != '+' || kstrtouint(colon + 1, 0, &cost) || !cost)
+		if (op[0] != '+' || kstrtouint(colon + 1, 0, &cost) || !cost)
 			return -EINVAL;
 	}
 	if (!name[0])
 		return -EINVAL;
+	if (op[0] == '+')
+		return tp_type_add_locked(name, 2, cost, NULL);
+	return tp_type_remove_locked(name);
+}
+
+/*
+ * "!": the vendor's own count changed. Else operations separated by
+ * spaces, all under one hold of the lock, so that one change event says
+ * them all; the first that fails stops the rest (those before it stay).
+ */
+static ssize_t types_store(struct device *dev, struct device_attribute *attr,
+			   const char *buf, size_t count)
+{
+	char *ops, *cur, *op;
+	int ret = -EINVAL;
+
+	if (count && buf[0] == '!') {
+		/* b_avail may have changed: the framework cannot see it. */
+		down_read(&tp_reload_sem);
+		mdevfw_lock(&tp_parent);
+		mdevfw_parent_changed_locked(&tp_parent);
+		mdevfw_unlock(&tp_parent);
+		up_read(&tp_reload_sem);
+		return count;
+	}
+	ops = kmemdup_nul(buf, count, GFP_KERNEL);
+	if (!ops)
+		return -ENOMEM;
+	cur = ops;
 	down_read(&tp_reload_sem);
 	mdevfw_lock(&tp_parent);
-	if (buf[0] == '+')
-		ret = tp_type_add_locked(name, 2, cost, NULL);
-	else
-		ret = tp_type_remove_locked(name);
+	while ((op = strsep(&cur, "\n "))) {
+		if (!op[0])
+			continue;
+		ret = tp_types_op_locked(op);
+		if (ret)
+			break;
+	}
 	mdevfw_unlock(&tp_parent);
 	up_read(&tp_reload_sem);
+	kfree(ops);
 	return ret ?: count;
 }
 static DEVICE_ATTR_RW(types);

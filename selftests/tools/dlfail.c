@@ -9,6 +9,7 @@
  *   dlfail port-del BUS/DEV INDEX             DEVLINK_CMD_PORT_DEL
  *   dlfail eswitch-set BUS/DEV legacy|switchdev|N
  *                                             DEVLINK_CMD_ESWITCH_SET
+ *   dlfail reload BUS/DEV                     DEVLINK_CMD_RELOAD, driver_reinit
  *
  * A raw eswitch mode N reaches the kernel's policy check. A port-add that
  * succeeds also prints the new port, as BUS/DEV/INDEX, on stderr.
@@ -52,7 +53,8 @@ static void bad_usage(void)
 	fprintf(stderr,
 		"usage: dlfail port-add BUS/DEV PFNUM [SFNUM]\n"
 		"       dlfail port-del BUS/DEV INDEX\n"
-		"       dlfail eswitch-set BUS/DEV legacy|switchdev|N\n");
+		"       dlfail eswitch-set BUS/DEV legacy|switchdev|N\n"
+		"       dlfail reload BUS/DEV\n");
 	exit(2);
 }
 
@@ -83,6 +85,11 @@ static void put_attr(struct req *r, unsigned short type, const void *data,
 static void put_str(struct req *r, unsigned short type, const char *s)
 {
 	put_attr(r, type, s, strlen(s) + 1);
+}
+
+static void put_u8(struct req *r, unsigned short type, uint8_t v)
+{
+	put_attr(r, type, &v, sizeof(v));
 }
 
 static void put_u16(struct req *r, unsigned short type, uint16_t v)
@@ -284,7 +291,7 @@ int main(int argc, char **argv)
 	struct req r;
 	ssize_t n;
 
-	if (argc < 4)
+	if (argc < 3)
 		bad_usage();
 	bus = argv[2];
 	slash = strchr(bus, '/');
@@ -324,6 +331,12 @@ int main(int argc, char **argv)
 		put_str(&r, DEVLINK_ATTR_BUS_NAME, bus);
 		put_str(&r, DEVLINK_ATTR_DEV_NAME, dev);
 		put_u16(&r, DEVLINK_ATTR_ESWITCH_MODE, mode);
+	} else if (!strcmp(argv[1], "reload") && argc == 3) {
+		r.genl.cmd = DEVLINK_CMD_RELOAD;
+		put_str(&r, DEVLINK_ATTR_BUS_NAME, bus);
+		put_str(&r, DEVLINK_ATTR_DEV_NAME, dev);
+		put_u8(&r, DEVLINK_ATTR_RELOAD_ACTION,
+		       DEVLINK_RELOAD_ACTION_DRIVER_REINIT);
 	} else {
 		bad_usage();
 	}
