@@ -46,8 +46,6 @@ static inline struct mdevfw_type *to_mdevfw_type(struct kobject *kobj)
 
 /* core/main.c */
 extern struct srcu_struct mdevfw_srcu;
-/* Removals finished outside every lock (core/vfio.c); flushed at exit. */
-extern struct workqueue_struct *mdevfw_wq;
 extern MDEVFW_BUS_TYPE mdevfw_bus_type;
 extern struct class_compat *mdevfw_class_compat;
 
@@ -106,7 +104,7 @@ struct mdevfw_parent *mdevfw_parent_of_devlink(struct devlink *devlink);
  *                          unregisters, waiting for the user; or
  *                          mdevfw_vfio_detach_locked(), under the
  *                          lifecycle lock, when nobody has it open: its
- *                          work unregisters, no lock held
+ *                          thread unregisters, no lock held
  *   LIVE -> REVOKED        mdevfw_vfio_remove_locked(), under the
  *                          lifecycle lock: unregistered before the lock
  *                          is dropped (a removal no front door prepared)

@@ -373,13 +373,13 @@ EXPORT_SYMBOL_MDEVFW(mdevfw_device_remove_locked);
  * is removed at once if nobody holds the VFIO device's file. If a process
  * holds it without having opened the device (a VFIO cdev opened and not
  * bound, which no open count sees), the mdev loses its devlink port now,
- * and a work item removes it once that file is closed; until then it
+ * and a kernel thread removes it once that file is closed; until then it
  * stays in sysfs, with its UUID, sfnum and pool use, and the eswitch mode
  * change gives it no port. A sysfs remove of it waits for that close.
  * Without VFIO it is mdevfw_device_remove_locked().
  *
  * Context: the parent's lifecycle lock is held.
- * Return: 0 if removed; -EINPROGRESS if left to the work, as above (now
+ * Return: 0 if removed; -EINPROGRESS if left to the thread, as above (now
  * or by an earlier call); -EBUSY while the VFIO device is open or a
  * remove waits for its user.
  */
@@ -390,7 +390,7 @@ int mdevfw_device_remove_nowait_locked(struct mdevfw_device *mdev)
 	mdevfw_assert_locked(mdev->parent);
 	if (WARN_ON(!mdev->active))
 		return -ENODEV;
-	/* Left to the work already: it goes when the file is closed. */
+	/* Left to the thread already: it goes when the file is closed. */
 	if (mdev->vfio_detached)
 		return -EINPROGRESS;
 	ret = mdevfw_vfio_detach_locked(mdev);
