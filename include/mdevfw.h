@@ -203,7 +203,8 @@ struct mdevfw_device {
 	 * A removal that must not wait (devlink port del): a kernel thread
 	 * unregisters the VFIO device with no lock held; vfio_decided is
 	 * completed once it is known whether a user holds it; vfio_detached
-	 * (under the lifecycle lock) says the thread finishes the removal.
+	 * (under the lifecycle lock and parent->open_lock) says the thread
+	 * finishes the removal, and refuses every open meanwhile.
 	 */
 	struct completion vfio_decided;
 	bool vfio_detached;

@@ -102,7 +102,8 @@ static void mdevfw_device_unbind(struct mdevfw_device *mdev)
  *
  * Context: any, between the driver's probe and the end of its remove.
  * Return: 0; -EBUSY while the eswitch mode changes; -ENODEV while the
- * mdev's port function is inactive.
+ * mdev's port function is inactive, or once a port del has left its
+ * removal to the thread that waits for its VFIO user.
  */
 int mdevfw_device_open(struct mdevfw_device *mdev)
 {
@@ -125,7 +126,8 @@ int mdevfw_open_locked(struct mdevfw_device *mdev)
 	lockdep_assert_held(&parent->open_lock);
 	if (parent->changing)
 		return -EBUSY;
-	if (mdev->fn_inactive)
+	/* Inactive, or left to its detach thread by a port del. */
+	if (mdev->fn_inactive || mdev->vfio_detached)
 		return -ENODEV;
 	mdev->nr_open++;
 	parent->nr_open++;
@@ -374,8 +376,9 @@ EXPORT_SYMBOL_MDEVFW(mdevfw_device_remove_locked);
  * holds it without having opened the device (a VFIO cdev opened and not
  * bound, which no open count sees), the mdev loses its devlink port now,
  * and a kernel thread removes it once that file is closed; until then it
- * stays in sysfs, with its UUID, sfnum and pool use, and the eswitch mode
- * change gives it no port. A sysfs remove of it waits for that close.
+ * stays in sysfs, with its UUID, sfnum and pool use, refuses every open
+ * (-ENODEV), and the eswitch mode change gives it no port. A sysfs
+ * remove of it waits for that close.
  * Without VFIO it is mdevfw_device_remove_locked().
  *
  * Context: the parent's lifecycle lock is held.
@@ -395,7 +398,10 @@ int mdevfw_device_remove_nowait_locked(struct mdevfw_device *mdev)
 		return -EINPROGRESS;
 	ret = mdevfw_vfio_detach_locked(mdev);
 	if (ret == -EINPROGRESS) {
+		/* Opens too: the port del makes the function active again. */
+		raw_spin_lock_irq(&mdev->parent->open_lock);
 		mdev->vfio_detached = true;
+		raw_spin_unlock_irq(&mdev->parent->open_lock);
 		mdevfw_port_del_locked(mdev);
 	} else if (!ret) {
 		mdevfw_device_remove_locked(mdev);
