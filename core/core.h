@@ -125,6 +125,7 @@ int mdevfw_vfio_driver_init(struct mdevfw_driver *drv);
 void mdevfw_vfio_driver_exit(struct mdevfw_driver *drv);
 int mdevfw_vfio_register_locked(struct mdevfw_device *mdev);
 int mdevfw_vfio_detach_locked(struct mdevfw_device *mdev);
+bool mdevfw_vfio_unplugging(struct mdevfw_device *mdev);
 void mdevfw_vfio_remove_locked(struct mdevfw_device *mdev);
 void mdevfw_vfio_unplug(struct mdevfw_device *mdev);
 /* core/migration.c */
@@ -152,6 +153,11 @@ static inline int mdevfw_vfio_register_locked(struct mdevfw_device *mdev)
 static inline int mdevfw_vfio_detach_locked(struct mdevfw_device *mdev)
 {
 	return 0;
+}
+
+static inline bool mdevfw_vfio_unplugging(struct mdevfw_device *mdev)
+{
+	return false;
 }
 
 static inline void mdevfw_vfio_remove_locked(struct mdevfw_device *mdev) {}

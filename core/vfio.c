@@ -132,7 +132,9 @@ static void mdevfw_vfio_request(struct vfio_device *vdev, unsigned int count)
 {
 	struct mdevfw_vfio *v = to_mdevfw_vfio(vdev);
 
-	complete(&v->mdev->vfio_decided);
+	/* Once per unregister: its first call says someone holds it. */
+	if (!count)
+		complete(&v->mdev->vfio_decided);
 	/* The holder of a file never opened has nothing to signal with. */
 	if (v->ops->request && READ_ONCE(v->mdev->vfio_open))
 		v->ops->request(vdev, count);
@@ -333,6 +335,28 @@ static int mdevfw_vfio_detach_thread(void *data)
 	put_device(&mdev->dev);
 	mdevfw_parent_put(parent);
 	module_put_and_kthread_exit(0);
+}
+
+/**
+ * mdevfw_vfio_unplugging() - whether a removal waits for an mdev's VFIO user
+ * @mdev: a live mdev
+ *
+ * For a message only: true once an unplug (sysfs remove) has started
+ * on the VFIO device, which a detach then refuses with -EBUSY.
+ *
+ * Context: any; takes parent->open_lock.
+ * Return: true if the VFIO device is being unplugged, or gone.
+ */
+bool mdevfw_vfio_unplugging(struct mdevfw_device *mdev)
+{
+	unsigned long flags;
+	bool ret;
+
+	raw_spin_lock_irqsave(&mdev->parent->open_lock, flags);
+	ret = mdev->vfio_state == MDEVFW_VFIO_UNPLUGGING ||
+	      mdev->vfio_state == MDEVFW_VFIO_GONE;
+	raw_spin_unlock_irqrestore(&mdev->parent->open_lock, flags);
+	return ret;
 }
 
 /* Under open_lock: 0 if @mdev's VFIO device may be detached now. */
