@@ -57,8 +57,6 @@ static inline struct mdevfw_type *to_mdevfw_type(struct kobject *kobj)
 
 /* core/main.c */
 extern struct srcu_struct mdevfw_srcu;
-/* Removals finished outside every lock (core/vfio.c); flushed at exit. */
-extern struct workqueue_struct *mdevfw_wq;
 extern MDEVFW_BUS_TYPE mdevfw_bus_type;
 extern struct class_compat *mdevfw_class_compat;
 
@@ -117,7 +115,7 @@ struct mdevfw_parent *mdevfw_parent_of_devlink(struct devlink *devlink);
  *                          unregisters, waiting for the user; or
  *                          mdevfw_vfio_detach_locked(), under the
  *                          lifecycle lock, when nobody has it open: its
- *                          work unregisters, no lock held
+ *                          thread unregisters, no lock held
  *   LIVE -> REVOKED        mdevfw_vfio_remove_locked(), under the
  *                          lifecycle lock: unregistered before the lock
  *                          is dropped (a removal no front door prepared)
@@ -138,6 +136,7 @@ int mdevfw_vfio_driver_init(struct mdevfw_driver *drv);
 void mdevfw_vfio_driver_exit(struct mdevfw_driver *drv);
 int mdevfw_vfio_register_locked(struct mdevfw_device *mdev);
 int mdevfw_vfio_detach_locked(struct mdevfw_device *mdev);
+bool mdevfw_vfio_unplugging(struct mdevfw_device *mdev);
 void mdevfw_vfio_remove_locked(struct mdevfw_device *mdev);
 void mdevfw_vfio_unplug(struct mdevfw_device *mdev);
 /* core/migration.c */
@@ -165,6 +164,11 @@ static inline int mdevfw_vfio_register_locked(struct mdevfw_device *mdev)
 static inline int mdevfw_vfio_detach_locked(struct mdevfw_device *mdev)
 {
 	return 0;
+}
+
+static inline bool mdevfw_vfio_unplugging(struct mdevfw_device *mdev)
+{
+	return false;
 }
 
 static inline void mdevfw_vfio_remove_locked(struct mdevfw_device *mdev) {}

@@ -14,13 +14,6 @@
  */
 DEFINE_SRCU(mdevfw_srcu);
 
-/*
- * The works that finish a devlink port del once a VFIO user has let go
- * (core/vfio.c). Not ordered: a work that waits for a lifecycle lock must
- * not hold up the work that a port del, holding that lock, waits for.
- */
-struct workqueue_struct *mdevfw_wq;
-
 #ifdef CONFIG_LOCKDEP
 static struct lock_class_key mdevfw_active_key;
 struct lockdep_map mdevfw_active_map =
@@ -57,12 +50,9 @@ static int __init mdevfw_init(void)
 		       MDEVFW_BUS_NAME);
 		return -EBUSY;
 	}
-	mdevfw_wq = alloc_workqueue("mdevfw", WQ_UNBOUND, 0);
-	if (!mdevfw_wq)
-		return -ENOMEM;
 	ret = mdevfw_index_init();
 	if (ret)
-		goto err_wq;
+		return ret;
 	ret = bus_register(&mdevfw_bus_type);
 	if (ret)
 		goto err_index;
@@ -77,8 +67,6 @@ err_bus:
 	bus_unregister(&mdevfw_bus_type);
 err_index:
 	mdevfw_index_exit();
-err_wq:
-	destroy_workqueue(mdevfw_wq);
 	return ret;
 }
 
@@ -87,8 +75,7 @@ static void __exit mdevfw_exit(void)
 	class_compat_unregister(mdevfw_class_compat);
 	bus_unregister(&mdevfw_bus_type);
 	mdevfw_index_exit();
-	/* Empty: every parent waited for its works; flushes, to be sure. */
-	destroy_workqueue(mdevfw_wq);
+	/* No detach thread runs: each holds a reference on this module. */
 	/* Let any reader still inside finish before the module text goes. */
 	synchronize_srcu(&mdevfw_srcu);
 }

@@ -10,7 +10,10 @@
  * register_locked takes the base reference. Sysfs paths find the parent
  * under mdevfw_srcu through a type's published pointer and take a
  * reference with kref_get_unless_zero() before they leave the read
- * section; they block on the lifecycle lock only outside it. The unpublish
+ * section; they block on the lifecycle lock only outside it. A port del's
+ * detach thread (core/vfio.c) takes one with kref_get() under the
+ * lifecycle lock, before unpublish can have dropped the base reference,
+ * and puts it when it exits. The unpublish
  * half runs under the lifecycle lock, clears every published pointer and
  * drops the base reference; it waits for nothing. The wait half runs
  * without the lock: once synchronize_srcu() has returned nobody can find
@@ -332,8 +335,9 @@ EXPORT_SYMBOL_MDEVFW(mdevfw_parent_unpublish_locked);
  * operations: refuses VFIO devices to new mdevs (their create fails with
  * -ENODEV), then unregisters each mdev's VFIO device, waiting for its
  * user to close it while vfio calls the vendor's request operation; for
- * an mdev that a devlink port del left to its work, waits for that work's
- * unregister (the work then finds the parent dead, or removes it). Call
+ * an mdev that a devlink port del left to its detach thread, waits for
+ * that thread's unregister (it then finds the parent dead, or removes
+ * it). Call
  * it without any lock, nor one that another parent needs, before taking
  * the lifecycle lock to unpublish. Does nothing without VFIO.
  *

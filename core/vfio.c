@@ -14,13 +14,15 @@
  *   before they take the lifecycle lock.
  * - devlink port del holds the lifecycle lock and must not wait: it
  *   refuses (-EBUSY) while the device is open, and otherwise hands the
- *   unregister to a work item with no lock held
- *   (mdevfw_vfio_detach_locked()). It waits only until the work knows
+ *   unregister to a kernel thread of its own with no lock held
+ *   (mdevfw_vfio_detach_locked()). It waits only until the thread knows
  *   whether anyone holds the device file, which needs no user space:
  *   vfio calls the request operation at once if someone does. Nobody:
  *   the removal finishes under the lock, as before. A holder (a VFIO
  *   cdev opened and not bound, which no open count sees): the port del
- *   returns, and the work finishes the removal once the file is closed.
+ *   returns, and the thread finishes the removal once the file is closed.
+ *   A thread, not a work item: a workqueue's max_active would let held
+ *   files keep another detach from starting while its port del waits.
  * - Parent unpublish, under the lock, finds every VFIO device gone:
  *   mdevfw_parent_vfio_unplug() ran first, without the lock.
  *
@@ -28,11 +30,11 @@
  * open_device and close_device around mdevfw_device_open() accounting, so
  * the eswitch mode change refuses it like an open tty.
  */
+#include <linux/kthread.h>
+#include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/vfio.h>
 #include "core.h"
-
-static void mdevfw_vfio_detach_work(struct work_struct *work);
 
 struct mdevfw_vfio {
 	struct vfio_device vdev;
@@ -130,7 +132,9 @@ static void mdevfw_vfio_request(struct vfio_device *vdev, unsigned int count)
 {
 	struct mdevfw_vfio *v = to_mdevfw_vfio(vdev);
 
-	complete(&v->mdev->vfio_decided);
+	/* Once per unregister: its first call says someone holds it. */
+	if (!count)
+		complete(&v->mdev->vfio_decided);
 	/* The holder of a file never opened has nothing to signal with. */
 	if (v->ops->request && READ_ONCE(v->mdev->vfio_open))
 		v->ops->request(vdev, count);
@@ -213,7 +217,6 @@ int mdevfw_vfio_register_locked(struct mdevfw_device *mdev)
 	mdevfw_assert_locked(parent);
 	init_completion(&mdev->vfio_gone);
 	init_completion(&mdev->vfio_decided);
-	INIT_WORK(&mdev->vfio_work, mdevfw_vfio_detach_work);
 	if (!drv->vfio_wrapped)
 		return 0;
 	/* mdevfw_parent_vfio_unplug() has started: the parent is going. */
@@ -305,19 +308,19 @@ void mdevfw_vfio_unplug(struct mdevfw_device *mdev)
 }
 
 /*
- * The unregister of a detach, with no lock held. It completes
- * vfio_decided when the unregister has returned, if the request wrapper
- * has not done so before (a holder). Then, if the detacher left the
- * removal to it (vfio_detached), it takes the lifecycle lock and removes
- * the mdev, unless something else removed it meanwhile (sysfs remove, or
- * the parent's unpublish). It holds a reference on the mdev and one on
- * the parent, whose lifecycle lock it takes: mdevfw_parent_wait() waits
- * for it, and mdevfw's module exit flushes the workqueue.
+ * The unregister of a detach, in a kernel thread of its own with no lock
+ * held. It completes vfio_decided when the unregister has returned, if
+ * the request wrapper has not done so before (a holder). Then, if the
+ * detacher left the removal to it (vfio_detached), it takes the
+ * lifecycle lock and removes the mdev, unless something else removed it
+ * meanwhile (sysfs remove, or the parent's unpublish). It holds a
+ * reference on the mdev, one on the parent, whose lifecycle lock it
+ * takes (mdevfw_parent_wait() waits for it), and one on this module,
+ * whose code it runs until it exits.
  */
-static void mdevfw_vfio_detach_work(struct work_struct *work)
+static int mdevfw_vfio_detach_thread(void *data)
 {
-	struct mdevfw_device *mdev =
-		container_of(work, struct mdevfw_device, vfio_work);
+	struct mdevfw_device *mdev = data;
 	struct mdevfw_parent *parent = mdev->parent;
 
 	mdevfw_assert_unlocked(parent);
@@ -331,6 +334,38 @@ static void mdevfw_vfio_detach_work(struct work_struct *work)
 	}
 	put_device(&mdev->dev);
 	mdevfw_parent_put(parent);
+	module_put_and_kthread_exit(0);
+}
+
+/**
+ * mdevfw_vfio_unplugging() - whether a removal waits for an mdev's VFIO user
+ * @mdev: a live mdev
+ *
+ * For a message only: true once an unplug (sysfs remove) has started
+ * on the VFIO device, which a detach then refuses with -EBUSY.
+ *
+ * Context: any; takes parent->open_lock.
+ * Return: true if the VFIO device is being unplugged, or gone.
+ */
+bool mdevfw_vfio_unplugging(struct mdevfw_device *mdev)
+{
+	unsigned long flags;
+	bool ret;
+
+	raw_spin_lock_irqsave(&mdev->parent->open_lock, flags);
+	ret = mdev->vfio_state == MDEVFW_VFIO_UNPLUGGING ||
+	      mdev->vfio_state == MDEVFW_VFIO_GONE;
+	raw_spin_unlock_irqrestore(&mdev->parent->open_lock, flags);
+	return ret;
+}
+
+/* Under open_lock: 0 if @mdev's VFIO device may be detached now. */
+static int mdevfw_vfio_may_detach(struct mdevfw_device *mdev)
+{
+	lockdep_assert_held(&mdev->parent->open_lock);
+	if (mdev->vfio_state == MDEVFW_VFIO_UNPLUGGING || mdev->vfio_open)
+		return -EBUSY;
+	return 0;
 }
 
 /**
@@ -340,41 +375,60 @@ static void mdevfw_vfio_detach_work(struct work_struct *work)
  * For removals that hold the lifecycle lock (devlink port del): refuses
  * while the device is open, or while a remove waits for its user;
  * otherwise refuses every new open and unregisters the device from a
- * work item, with no lock held. It waits only until that work knows
+ * kernel thread, with no lock held. It waits only until that thread knows
  * whether a process holds the device file, which takes no action of
  * user space: vfio calls the request operation at once if one does.
  *
  * Context: the lifecycle lock is held.
  * Return: 0 once the VFIO device is gone (or for an mdev without one);
- * -EBUSY while it is open or a remove waits for its user; -EINPROGRESS
+ * -EBUSY while it is open or a remove waits for its user; -ENOMEM (or
+ * another error of kthread_create()) if no thread could be made;
+ * -EINPROGRESS
  * while a process holds its file without having opened the device (a
  * VFIO cdev not bound): the device is unregistered when that file is
  * closed, and the caller sets mdev->vfio_detached to leave the removal to
- * the work.
+ * the thread.
  */
 int mdevfw_vfio_detach_locked(struct mdevfw_device *mdev)
 {
 	struct mdevfw_parent *parent = mdev->parent;
-	int ret = 0;
+	struct task_struct *t;
+	int ret;
 	u8 state;
 
 	might_sleep();
 	mdevfw_assert_locked(parent);
+	/* Under the lifecycle lock, only an unplug leaves LIVE. */
 	raw_spin_lock_irq(&parent->open_lock);
 	state = mdev->vfio_state;
-	if (state == MDEVFW_VFIO_UNPLUGGING || mdev->vfio_open)
-		ret = -EBUSY;
-	else if (state == MDEVFW_VFIO_LIVE)
-		mdev->vfio_state = MDEVFW_VFIO_UNPLUGGING;
+	ret = mdevfw_vfio_may_detach(mdev);
 	raw_spin_unlock_irq(&parent->open_lock);
 	if (ret || state != MDEVFW_VFIO_LIVE)
 		return ret;
 
-	/* For the work: both are put at its end. */
+	/* Made before the state changes: a failure leaves it LIVE. */
+	t = kthread_create(mdevfw_vfio_detach_thread, mdev, "mdevfw-detach");
+	if (IS_ERR(t))
+		return PTR_ERR(t);
+
+	raw_spin_lock_irq(&parent->open_lock);
+	state = mdev->vfio_state;
+	ret = mdevfw_vfio_may_detach(mdev);
+	if (!ret && state == MDEVFW_VFIO_LIVE)
+		mdev->vfio_state = MDEVFW_VFIO_UNPLUGGING;
+	raw_spin_unlock_irq(&parent->open_lock);
+	if (ret || state != MDEVFW_VFIO_LIVE) {
+		/* Never woken: its function does not run. */
+		kthread_stop(t);
+		return ret;
+	}
+
+	/* For the thread: all are put at its end. */
+	__module_get(THIS_MODULE);
 	get_device(&mdev->dev);
 	kref_get(&parent->ref);
 	reinit_completion(&mdev->vfio_decided);
-	queue_work(mdevfw_wq, &mdev->vfio_work);
+	wake_up_process(t);
 	/* Kernel work only: the unregister returns, or vfio calls request. */
 	wait_for_completion(&mdev->vfio_decided);
 

@@ -59,8 +59,12 @@ static int mdevfw_port_del(struct devlink *devlink, struct devlink_port *dl,
 	 */
 	ret = mdevfw_device_remove_nowait_locked(mdev);
 	if (ret == -EBUSY) {
-		NL_SET_ERR_MSG_MOD(extack,
-				   "the mdev is open through VFIO; close it, or remove it through sysfs");
+		if (mdevfw_vfio_unplugging(mdev))
+			NL_SET_ERR_MSG_MOD(extack,
+					   "a removal of this mdev is waiting for its VFIO user");
+		else
+			NL_SET_ERR_MSG_MOD(extack,
+					   "the mdev is open through VFIO; close it, or remove it through sysfs");
 		return ret;
 	}
 	if (ret == -EINPROGRESS)

@@ -207,12 +207,12 @@ struct mdevfw_device {
 	/* its state, from VFIO register to unregister */
 	struct mdevfw_mig *mig;
 	/*
-	 * A removal that must not wait (devlink port del): the work that
+	 * A removal that must not wait (devlink port del): a kernel thread
 	 * unregisters the VFIO device with no lock held; vfio_decided is
 	 * completed once it is known whether a user holds it; vfio_detached
-	 * (under the lifecycle lock) says the work finishes the removal.
+	 * (under the lifecycle lock and parent->open_lock) says the thread
+	 * finishes the removal, and refuses every open meanwhile.
 	 */
-	struct work_struct vfio_work;
 	struct completion vfio_decided;
 	bool vfio_detached;
 };

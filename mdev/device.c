@@ -104,7 +104,8 @@ static void mdevfw_device_unbind(struct mdevfw_device *mdev)
  *
  * Context: any, between the driver's probe and the end of its remove.
  * Return: 0; -EBUSY while the eswitch mode changes; -ENODEV while the
- * mdev's port function is inactive.
+ * mdev's port function is inactive, or once a port del has left its
+ * removal to the thread that waits for its VFIO user.
  */
 int mdevfw_device_open(struct mdevfw_device *mdev)
 {
@@ -127,7 +128,8 @@ int mdevfw_open_locked(struct mdevfw_device *mdev)
 	lockdep_assert_held(&parent->open_lock);
 	if (parent->changing)
 		return -EBUSY;
-	if (mdev->fn_inactive)
+	/* Inactive, or left to its detach thread by a port del. */
+	if (mdev->fn_inactive || mdev->vfio_detached)
 		return -ENODEV;
 	mdev->nr_open++;
 	parent->nr_open++;
@@ -380,13 +382,14 @@ EXPORT_SYMBOL_MDEVFW(mdevfw_device_remove_locked);
  * is removed at once if nobody holds the VFIO device's file. If a process
  * holds it without having opened the device (a VFIO cdev opened and not
  * bound, which no open count sees), the mdev loses its devlink port now,
- * and a work item removes it once that file is closed; until then it
- * stays in sysfs, with its UUID, sfnum and pool use, and the eswitch mode
- * change gives it no port. A sysfs remove of it waits for that close.
+ * and a kernel thread removes it once that file is closed; until then it
+ * stays in sysfs, with its UUID, sfnum and pool use, refuses every open
+ * (-ENODEV), and the eswitch mode change gives it no port. A sysfs
+ * remove of it waits for that close.
  * Without VFIO it is mdevfw_device_remove_locked().
  *
  * Context: the parent's lifecycle lock is held.
- * Return: 0 if removed; -EINPROGRESS if left to the work, as above (now
+ * Return: 0 if removed; -EINPROGRESS if left to the thread, as above (now
  * or by an earlier call); -EBUSY while the VFIO device is open or a
  * remove waits for its user.
  */
@@ -397,12 +400,15 @@ int mdevfw_device_remove_nowait_locked(struct mdevfw_device *mdev)
 	mdevfw_assert_locked(mdev->parent);
 	if (WARN_ON(!mdev->active))
 		return -ENODEV;
-	/* Left to the work already: it goes when the file is closed. */
+	/* Left to the thread already: it goes when the file is closed. */
 	if (mdev->vfio_detached)
 		return -EINPROGRESS;
 	ret = mdevfw_vfio_detach_locked(mdev);
 	if (ret == -EINPROGRESS) {
+		/* Opens too: the port del makes the function active again. */
+		raw_spin_lock_irq(&mdev->parent->open_lock);
 		mdev->vfio_detached = true;
+		raw_spin_unlock_irq(&mdev->parent->open_lock);
 		mdevfw_port_del_locked(mdev);
 	} else if (!ret) {
 		mdevfw_device_remove_locked(mdev);

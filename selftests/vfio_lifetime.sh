@@ -25,10 +25,10 @@ case $mode in
 group|cdev) ;;
 *) ktap_exit_fail_msg "usage: vfio_lifetime.sh group|cdev" ;;
 esac
-# 29 cases at the front doors, 26 with an unbound cdev, QEMU's one.
+# 29 cases at the front doors, 28 with an unbound cdev, QEMU's one.
 cdev=
 vfio_has_cdev && mdevfw_kmod iommufd && cdev=1
-ktap_set_plan $((29 + ${cdev:+26} + 0 + $([ "$mode" = group ] && echo 1 || echo 0)))
+ktap_set_plan $((29 + ${cdev:+28} + 0 + $([ "$mode" = group ] && echo 1 || echo 0)))
 mdevfw_load sample || ktap_exit_fail_msg "cannot load the modules"
 if [ "$mode" = group ]; then
 	mdevfw_kmod vfio_iommu_type1 || ktap_exit_fail_msg "no vfio_iommu_type1 in this kernel"
@@ -151,9 +151,13 @@ unbound() {
 	wr $T/create "$U" >/dev/null
 	hold --hold-unbound "$U"
 	check "hold the cdev unbound" "$(next)" open
+	tty=$(head -1 $SYS_MDEVS/$U/ports)
+	check_cmd "its function inactive" devlink port function set $D/0 state inactive
 	check "port del returns at once, with a warning" "$(run devlink port del $D/0)" \
 		"0|Warning: mdevfw: port deleted; the mdev goes when its VFIO device file is closed."
 	check "the port is gone, the mdev is not" "$(nports) $(ls $SYS_MDEVS | grep -c "$U")" "0 1"
+	check "its data path refuses opens, though its port took inactive along" \
+		"$(wr /dev/$tty x)" ENODEV
 	# The cdev is gone (ENOENT); the group still lists it no more (ENODEV).
 	gone=ENOENT
 	[ "$mode" = group ] && gone=ENODEV
