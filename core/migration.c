@@ -547,7 +547,10 @@ mdevfw_mig_get_data_size(struct vfio_device *vdev,
 static const struct vfio_migration_ops mdevfw_mig_vfio_ops = {
 	.migration_set_state = mdevfw_mig_set_state,
 	.migration_get_state = mdevfw_mig_get_state,
-	MDEVFW_VFIO_MIG_DATA_SIZE(mdevfw_mig_get_data_size)
+	/* 6.3 added the operation and VFIO_DEVICE_FEATURE_MIG_DATA_SIZE. */
+#ifdef VFIO_DEVICE_FEATURE_MIG_DATA_SIZE
+	.migration_get_data_size = mdevfw_mig_get_data_size,
+#endif
 };
 
 /* Back to RUNNING, the files ended: reset and close. */

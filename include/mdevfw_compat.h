@@ -343,16 +343,6 @@ struct vfio_precopy_info {
 #define VFIO_MIG_GET_PRECOPY_INFO	_IO(VFIO_TYPE, VFIO_BASE + 21)
 #endif
 
-/*
- * 6.3: vfio_migration_ops.migration_get_data_size, which answers
- * VFIO_DEVICE_FEATURE_MIG_DATA_SIZE (they came together). Before, the
- * operation is left out.
- */
-#ifdef VFIO_DEVICE_FEATURE_MIG_DATA_SIZE
-#define MDEVFW_VFIO_MIG_DATA_SIZE(fn)	.migration_get_data_size = (fn),
-#else
-#define MDEVFW_VFIO_MIG_DATA_SIZE(fn)
-#endif
 #endif
 
 #endif /* _MDEVFW_COMPAT_H */

@@ -46,7 +46,7 @@ done
 # restores. The shipped sources carry no trace of it.
 case $lane in
 uml-debug-naive*|uml-debug-6.1-naive*)
-	p=$top/selftests/naive/${lane#uml-debug-*naive}
+	p=${lane#uml-debug-*naive}
 	p=$top/selftests/naive/naive$p.patch
 	patch -s -p1 -d "$out" --no-backup-if-mismatch <"$p" ||
 		{ echo "build-modules.sh: $p does not apply to the sources" >&2; exit 1; } ;;
