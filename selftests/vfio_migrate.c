@@ -35,26 +35,9 @@
 #include <linux/vfio.h>
 #include "kselftest_harness.h"
 #include "lib/sysfs.h"
+#include "lib/vfio.h"
 
-/* Debian 12's uapi headers predate iommufd, the cdev and PRE_COPY. */
-#ifndef VFIO_DEVICE_BIND_IOMMUFD
-struct vfio_device_bind_iommufd {
-	__u32 argsz;
-	__u32 flags;
-	__s32 iommufd;
-	__u32 out_devid;
-};
-
-#define VFIO_DEVICE_BIND_IOMMUFD	_IO(VFIO_TYPE, VFIO_BASE + 18)
-
-struct vfio_device_attach_iommufd_pt {
-	__u32 argsz;
-	__u32 flags;
-	__u32 pt_id;
-};
-
-#define VFIO_DEVICE_ATTACH_IOMMUFD_PT	_IO(VFIO_TYPE, VFIO_BASE + 19)
-#endif
+/* Debian 12's uapi headers predate PRE_COPY (lib/vfio.h: iommufd). */
 #ifndef VFIO_MIGRATION_PRE_COPY
 #define VFIO_MIGRATION_PRE_COPY		4
 #define VFIO_DEVICE_STATE_PRE_COPY	6
@@ -76,14 +59,6 @@ struct vfio_device_feature_mig_data_size {
 #define VFIO_DEVICE_FEATURE_MIG_DATA_SIZE 9
 #endif
 
-struct mdevfw_iommu_ioas_alloc {
-	__u32 size;
-	__u32 flags;
-	__u32 out_ioas_id;
-};
-
-#define MDEVFW_IOMMU_IOAS_ALLOC		_IO(';', 0x81)
-
 #define CFG_OFF		((__u64)VFIO_PCI_CONFIG_REGION_INDEX << 40)
 #define BAR_OFF(n)	((__u64)(VFIO_PCI_BAR0_REGION_INDEX + (n)) << 40)
 #define BOUND_MS	5000
@@ -100,88 +75,17 @@ struct mdevfw_iommu_ioas_alloc {
 #define OFF_UART0	(HDR_SIZE + 8 + 256)
 #define OFF_RX_COUNT	9	/* in a UART */
 
-struct vdev {
-	int container, group, device;
-};
-
-static int vdev_open_group(const char *uuid, struct vdev *v)
-{
-	struct vfio_group_status status = { .argsz = sizeof(status) };
-	char link[512], target[512], path[64];
-	ssize_t n;
-
-	v->container = open("/dev/vfio/vfio", O_RDWR);
-	if (v->container < 0)
-		return -errno;
-	if (ioctl(v->container, VFIO_GET_API_VERSION) != VFIO_API_VERSION ||
-	    ioctl(v->container, VFIO_CHECK_EXTENSION, VFIO_TYPE1v2_IOMMU) != 1)
-		return -ENOTSUP;
-	snprintf(link, sizeof(link), "/sys/bus/mdev/devices/%s/iommu_group", uuid);
-	n = readlink(link, target, sizeof(target) - 1);
-	if (n < 0)
-		return -errno;
-	target[n] = '\0';
-	snprintf(path, sizeof(path), "/dev/vfio/%s", basename(target));
-	v->group = open(path, O_RDWR);
-	if (v->group < 0)
-		return -errno;
-	if (ioctl(v->group, VFIO_GROUP_GET_STATUS, &status) ||
-	    !(status.flags & VFIO_GROUP_FLAGS_VIABLE))
-		return -EINVAL;
-	if (ioctl(v->group, VFIO_GROUP_SET_CONTAINER, &v->container) ||
-	    ioctl(v->container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU))
-		return -errno;
-	v->device = ioctl(v->group, VFIO_GROUP_GET_DEVICE_FD, uuid);
-	return v->device < 0 ? -errno : 0;
-}
-
-static int vdev_open_cdev(const char *uuid, struct vdev *v)
-{
-	struct vfio_device_bind_iommufd bind = { .argsz = sizeof(bind) };
-	struct vfio_device_attach_iommufd_pt attach = { .argsz = sizeof(attach) };
-	struct mdevfw_iommu_ioas_alloc ioas = { .size = sizeof(ioas) };
-	char path[512];
-	struct dirent *d;
-	DIR *dir;
-
-	v->group = -1;
-	v->container = -1;
-	snprintf(path, sizeof(path), "/sys/bus/mdev/devices/%s/vfio-dev", uuid);
-	dir = opendir(path);
-	if (!dir)
-		return -errno;
-	while ((d = readdir(dir)) && strncmp(d->d_name, "vfio", 4))
-		;
-	snprintf(path, sizeof(path), "/dev/vfio/devices/%s", d ? d->d_name : "none");
-	closedir(dir);
-	v->device = open(path, O_RDWR);
-	if (v->device < 0)
-		return -errno;
-	v->container = open("/dev/iommu", O_RDWR);
-	if (v->container < 0)
-		return -errno;
-	bind.iommufd = v->container;
-	if (ioctl(v->device, VFIO_DEVICE_BIND_IOMMUFD, &bind) ||
-	    ioctl(v->container, MDEVFW_IOMMU_IOAS_ALLOC, &ioas))
-		return -errno;
-	attach.pt_id = ioas.out_ioas_id;
-	return ioctl(v->device, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach) ? -errno : 0;
-}
-
-static int vdev_open(bool cdev, const char *uuid, struct vdev *v)
+/* The group (type1) or the bound cdev (iommufd), as lib/vfio.h opens them. */
+static int vdev_open_any(bool cdev, const char *uuid, struct vdev *v)
 {
 	*v = (struct vdev){ -1, -1, -1 };
-	return cdev ? vdev_open_cdev(uuid, v) : vdev_open_group(uuid, v);
+	return cdev ? vdev_open_cdev(uuid, v, false) : vdev_open(uuid, v);
 }
 
-static void vdev_close(struct vdev *v)
+/* Closes what is open, and leaves nothing to close twice. */
+static void vdev_put(struct vdev *v)
 {
-	if (v->device >= 0)
-		close(v->device);
-	if (v->group >= 0)
-		close(v->group);
-	if (v->container >= 0)
-		close(v->container);
+	vdev_close(v);
 	*v = (struct vdev){ -1, -1, -1 };
 }
 
@@ -400,14 +304,14 @@ FIXTURE_SETUP(mig)
 	ASSERT_NE(NULL, dst);
 	if (mode && strcmp(mode, variant->cdev ? "cdev" : "group"))
 		SKIP(return, "this lane tests the other way in");
-	ASSERT_EQ(0, vdev_open(variant->cdev, src, &self->src));
-	ASSERT_EQ(0, vdev_open(variant->cdev, dst, &self->dst));
+	ASSERT_EQ(0, vdev_open_any(variant->cdev, src, &self->src));
+	ASSERT_EQ(0, vdev_open_any(variant->cdev, dst, &self->dst));
 }
 
 FIXTURE_TEARDOWN(mig)
 {
-	vdev_close(&self->src);
-	vdev_close(&self->dst);
+	vdev_put(&self->src);
+	vdev_put(&self->dst);
 }
 
 TEST_F(mig, features)
@@ -620,11 +524,11 @@ TEST_F(mig, reset_and_close_end_it)
 
 	fd = set_state(&self->src, VFIO_DEVICE_STATE_RESUMING);
 	ASSERT_LE(0, fd);
-	vdev_close(&self->src);
+	vdev_put(&self->src);
 	/* The file outlives the device, ended. */
 	EXPECT_EQ(-1, write(fd, s, 8));
 	EXPECT_EQ(ENODEV, errno);
-	ASSERT_EQ(0, vdev_open(self->cdev, src, &self->src));
+	ASSERT_EQ(0, vdev_open_any(self->cdev, src, &self->src));
 	EXPECT_EQ(VFIO_DEVICE_STATE_RUNNING, get_state(&self->src));
 	close(fd);
 }
@@ -638,11 +542,11 @@ TEST_F(mig, not_migratable)
 
 	if (!off)
 		SKIP(return, "no MIG_OFF mdev");
-	ASSERT_EQ(0, vdev_open(self->cdev, off, &v));
+	ASSERT_EQ(0, vdev_open_any(self->cdev, off, &v));
 	EXPECT_EQ(-ENOTTY, mig_flags(&v, &flags));
 	EXPECT_EQ(-ENOTTY, get_state(&v));
 	EXPECT_EQ(-ENOTTY, set_state(&v, VFIO_DEVICE_STATE_STOP));
-	vdev_close(&v);
+	vdev_put(&v);
 }
 
 /* An msample-1's stream is refused by an msample-2. */
@@ -655,12 +559,12 @@ TEST_F(mig, other_type_refused)
 
 	if (!one)
 		SKIP(return, "no MIG_ONE mdev");
-	ASSERT_EQ(0, vdev_open(self->cdev, one, &v));
+	ASSERT_EQ(0, vdev_open_any(self->cdev, one, &v));
 	n = save(&v, s, sizeof(s));
 	EXPECT_EQ(HDR_SIZE + 8 + 256 + 44 + 4, n);
 	EXPECT_EQ(-EPROTONOSUPPORT, resume(&self->dst, s, n));
 	ASSERT_EQ(0, ioctl(self->dst.device, VFIO_DEVICE_RESET));
-	vdev_close(&v);
+	vdev_put(&v);
 }
 
 static const char *errname(int err)
@@ -678,7 +582,7 @@ static int hold(bool cdev, const char *uuid, int state)
 	char line[64];
 	int ret, efd, fd;
 
-	ret = vdev_open(cdev, uuid, &v);
+	ret = vdev_open_any(cdev, uuid, &v);
 	if (ret) {
 		printf("error %s\n", errname(-ret));
 		return 1;
@@ -718,7 +622,7 @@ static int hold(bool cdev, const char *uuid, int state)
 				break;
 		}
 	}
-	vdev_close(&v);
+	vdev_put(&v);
 	if (fd >= 0)
 		close(fd);
 	close(efd);
@@ -735,7 +639,7 @@ static int fuzz(bool cdev, const char *src, const char *dst, long rounds,
 	struct vdev a, b;
 	int ret, j, n;
 
-	if (vdev_open(cdev, src, &a) || vdev_open(cdev, dst, &b))
+	if (vdev_open_any(cdev, src, &a) || vdev_open_any(cdev, dst, &b))
 		return 1;
 	if (save(&a, good, sizeof(good)) != STREAM_SIZE)
 		return 1;
@@ -782,8 +686,8 @@ static int fuzz(bool cdev, const char *src, const char *dst, long rounds,
 	}
 	printf("%s: %ld rounds, %ld taken, %ld refused\n", __func__, rounds,
 	       taken, refused);
-	vdev_close(&a);
-	vdev_close(&b);
+	vdev_put(&a);
+	vdev_put(&b);
 	return 0;
 }
 
@@ -830,7 +734,7 @@ static int faults(bool cdev, const char *uuid)
 	int ret, st, left;
 	struct vdev v;
 
-	if (vdev_open(cdev, uuid, &v))
+	if (vdev_open_any(cdev, uuid, &v))
 		return 1;
 	for (i = 0; i < ARRAY_SIZE(arcs); i++) {
 		failed = 0;
@@ -873,7 +777,7 @@ static int faults(bool cdev, const char *uuid)
 		printf("%s: %u failed with ENOMEM, then it succeeded\n",
 		       arcs[i].name, failed);
 	}
-	vdev_close(&v);
+	vdev_put(&v);
 	return 0;
 }
 
@@ -914,7 +818,7 @@ static int bench(const char *tag, bool cdev, const char *src,
 	int i, k, fd;
 	bool ok;
 
-	if (vdev_open(cdev, src, &a) || vdev_open(cdev, dst, &b))
+	if (vdev_open_any(cdev, src, &a) || vdev_open_any(cdev, dst, &b))
 		return 1;
 	for (k = 0; k < NSTEPS; k++)
 		t[k] = calloc(iters, sizeof(double));
@@ -954,8 +858,8 @@ static int bench(const char *tag, bool cdev, const char *src,
 		free(t[k]);
 	}
 	set_state(&b, VFIO_DEVICE_STATE_RUNNING);
-	vdev_close(&a);
-	vdev_close(&b);
+	vdev_put(&a);
+	vdev_put(&b);
 	return 0;
 }
 
