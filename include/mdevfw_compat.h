@@ -283,8 +283,11 @@ static ssize_t fn(struct tty_struct *tty, const u8 *buf, size_t count)
 #define MDEVFW_CONST_MATCH_DRV	const
 #endif
 
-/* 6.12: the unaligned accessors moved from <asm/unaligned.h>. */
-#if __has_include("linux/unaligned.h")
+/*
+ * 6.12: the unaligned accessors moved from <asm/unaligned.h>. A version
+ * check, not __has_include(): sparse 0.6.4 (Debian 12) does not know it.
+ */
+#if KERNEL_VERSION(6, 12, 0) <= LINUX_VERSION_CODE
 #include <linux/unaligned.h>
 #else
 #include <asm/unaligned.h>
@@ -294,15 +297,19 @@ static ssize_t fn(struct tty_struct *tty, const u8 *buf, size_t count)
  * 6.2: iommufd, and the operations that bind an emulated-IOMMU VFIO
  * device to it (<linux/iommufd.h> came with them). Before, such a device
  * has only the container and group API: no VFIO device cdev either, which
- * came in 6.6 on top of iommufd.
+ * came in 6.6 on top of iommufd. Tested by version: sparse 0.6.4 does not
+ * know __has_include().
  */
+#if KERNEL_VERSION(6, 2, 0) <= LINUX_VERSION_CODE
+#define MDEVFW_HAS_IOMMUFD_OPS
+#endif
 #if IS_ENABLED(CONFIG_VFIO)
 #include <linux/vfio.h>
 
 /* Whether @ops sets an iommufd operation, which the framework owns. */
 static inline bool mdevfw_vfio_ops_iommufd(const struct vfio_device_ops *ops)
 {
-#if __has_include("linux/iommufd.h")
+#ifdef MDEVFW_HAS_IOMMUFD_OPS
 	return ops->bind_iommufd || ops->unbind_iommufd || ops->attach_ioas ||
 	       ops->detach_ioas;
 #else
@@ -313,7 +320,7 @@ static inline bool mdevfw_vfio_ops_iommufd(const struct vfio_device_ops *ops)
 /* Sets the iommufd operations of an emulated-IOMMU device, if any. */
 static inline void mdevfw_vfio_ops_set_iommufd(struct vfio_device_ops *ops)
 {
-#if __has_include("linux/iommufd.h")
+#ifdef MDEVFW_HAS_IOMMUFD_OPS
 	ops->bind_iommufd = vfio_iommufd_emulated_bind;
 	ops->unbind_iommufd = vfio_iommufd_emulated_unbind;
 	ops->attach_ioas = vfio_iommufd_emulated_attach_ioas;
