@@ -66,33 +66,9 @@
 #include <linux/serial_reg.h>
 #include <linux/vfio.h>
 
-/* Debian 12's uapi headers predate iommufd and the VFIO device cdev. */
-#ifndef VFIO_DEVICE_BIND_IOMMUFD
-struct vfio_device_bind_iommufd {
-	__u32 argsz;
-	__u32 flags;
-	__s32 iommufd;
-	__u32 out_devid;
-};
+/* iommufd's uapi, which Debian 12's headers predate: the selftests'. */
+#include "../selftests/lib/vfio.h"
 
-#define VFIO_DEVICE_BIND_IOMMUFD	_IO(VFIO_TYPE, VFIO_BASE + 18)
-
-struct vfio_device_attach_iommufd_pt {
-	__u32 argsz;
-	__u32 flags;
-	__u32 pt_id;
-};
-
-#define VFIO_DEVICE_ATTACH_IOMMUFD_PT	_IO(VFIO_TYPE, VFIO_BASE + 19)
-#endif
-
-struct bench_ioas_alloc {
-	__u32 size;
-	__u32 flags;
-	__u32 out_ioas_id;
-};
-
-#define BENCH_IOMMU_IOAS_ALLOC		_IO(';', 0x81)
 /* Both drivers put region N at N << 40 in the device file, as vfio-pci. */
 #define BENCH_REGION(n)			((off_t)(n) << 40)
 
@@ -493,10 +469,10 @@ static int vfio_open_bound(const char *path, int iommufd, __u32 ioas)
 
 static int vfio_iommufd(__u32 *ioas)
 {
-	struct bench_ioas_alloc a = { .size = sizeof(a) };
+	struct mdevfw_iommu_ioas_alloc a = { .size = sizeof(a) };
 	int fd = open("/dev/iommu", O_RDWR);
 
-	if (fd < 0 || ioctl(fd, BENCH_IOMMU_IOAS_ALLOC, &a)) {
+	if (fd < 0 || ioctl(fd, MDEVFW_IOMMU_IOAS_ALLOC, &a)) {
 		fprintf(stderr, "mdevbench: iommufd: %s\n", strerror(errno));
 		exit(1);
 	}
