@@ -25,8 +25,9 @@ mdevfw_kmod() {
 	modprobe -q "$1" 2>/dev/null && return 0
 	kdir=$(cat "$MDEVFW_MODDIR/.kdir" 2>/dev/null) || return 1
 	# modules.order names every module of the tree: no find(1) through a
-	# kernel build tree over 9p, which takes minutes under TCG.
-	ko=$(sed -n "s,^\(.*/$1\)\.o\$,$kdir/\1.ko,p" "$kdir/modules.order" 2>/dev/null | head -1)
+	# kernel build tree over 9p, which takes minutes under TCG. It lists
+	# foo.o since 6.2, foo.ko before.
+	ko=$(sed -n "s,^\(.*/$1\)\.k\?o\$,$kdir/\1.ko,p" "$kdir/modules.order" 2>/dev/null | head -1)
 	[ -n "$ko" ] && [ -f "$ko" ] || return 1
 	for dep in $(modinfo -F depends "$ko" | tr , ' '); do
 		mdevfw_kmod "$dep" || return
