@@ -173,3 +173,69 @@ int mdevfw_compat_port_fn_state_set(struct devlink_port *port,
 }
 EXPORT_SYMBOL_MDEVFW(mdevfw_compat_port_fn_state_set);
 #endif
+
+#if KERNEL_VERSION(6, 3, 0) > LINUX_VERSION_CODE
+/* The tasks in mdevfw_compat_devl_unregister(), each with its instance. */
+struct mdevfw_compat_unreg {
+	struct list_head node;
+	struct devlink *devlink;
+	struct task_struct *task;
+};
+
+static DEFINE_SPINLOCK(mdevfw_unreg_lock);
+static LIST_HEAD(mdevfw_unreg_list);
+
+/**
+ * mdevfw_compat_devl_unregister() - devl_unregister() before 6.3
+ * @devlink: the instance; its lock is held
+ *
+ * 6.1's devlink_unregister() waits for every netlink request that holds
+ * the instance, and such a request may be waiting for the instance lock:
+ * the lock is let go around it. While it runs, this task may call the
+ * params' get without the lock (devl_unregister() in mdevfw_compat.h).
+ * Use it through devl_unregister().
+ */
+void mdevfw_compat_devl_unregister(struct devlink *devlink)
+{
+	struct mdevfw_compat_unreg u = {
+		.devlink = devlink,
+		.task = current,
+	};
+
+	devl_assert_locked(devlink);
+	spin_lock(&mdevfw_unreg_lock);
+	list_add(&u.node, &mdevfw_unreg_list);
+	spin_unlock(&mdevfw_unreg_lock);
+	devl_unlock(devlink);
+	devlink_unregister(devlink);
+	devl_lock(devlink);
+	spin_lock(&mdevfw_unreg_lock);
+	list_del(&u.node);
+	spin_unlock(&mdevfw_unreg_lock);
+}
+EXPORT_SYMBOL_MDEVFW(mdevfw_compat_devl_unregister);
+
+/**
+ * mdevfw_compat_devl_unregistering() - whether this task unregisters it
+ * @devlink: the instance
+ *
+ * Return: true in mdevfw_compat_devl_unregister() of @devlink, on the
+ * task that called it.
+ */
+bool mdevfw_compat_devl_unregistering(struct devlink *devlink)
+{
+	struct mdevfw_compat_unreg *u;
+	bool ret = false;
+
+	spin_lock(&mdevfw_unreg_lock);
+	list_for_each_entry(u, &mdevfw_unreg_list, node) {
+		if (u->devlink == devlink && u->task == current) {
+			ret = true;
+			break;
+		}
+	}
+	spin_unlock(&mdevfw_unreg_lock);
+	return ret;
+}
+EXPORT_SYMBOL_MDEVFW(mdevfw_compat_devl_unregistering);
+#endif

@@ -61,10 +61,12 @@ EXPORT_SYMBOL_MDEVFW(mdevfw_unlock);
  */
 void mdevfw_assert_locked(struct mdevfw_parent *parent)
 {
-	if (parent->devlink)
-		devl_assert_locked(parent->devlink);
-	else
+	if (parent->devlink) {
+		if (!mdevfw_compat_devl_unregistering(parent->devlink))
+			devl_assert_locked(parent->devlink);
+	} else {
 		lockdep_assert_held(&parent->lock);
+	}
 }
 EXPORT_SYMBOL_MDEVFW(mdevfw_assert_locked);
 

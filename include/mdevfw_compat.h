@@ -63,12 +63,18 @@ static inline int devl_register(struct devlink *devlink)
 	return 0;
 }
 
+void mdevfw_compat_devl_unregister(struct devlink *devlink);
+bool mdevfw_compat_devl_unregistering(struct devlink *devlink);
+
+/*
+ * 6.1's devlink_unregister() also tells netlink listeners that each param
+ * is gone, and that calls the params' get without the instance lock:
+ * mdevfw_assert_locked() accepts the task that is in it, for that
+ * instance, where nothing else can use the instance any more.
+ */
 static inline void devl_unregister(struct devlink *devlink)
 {
-	devl_assert_locked(devlink);
-	devl_unlock(devlink);
-	devlink_unregister(devlink);
-	devl_lock(devlink);
+	mdevfw_compat_devl_unregister(devlink);
 }
 
 static inline int devl_params_register(struct devlink *devlink,
@@ -85,6 +91,11 @@ static inline void devl_params_unregister(struct devlink *devlink,
 {
 	devl_assert_locked(devlink);
 	devlink_params_unregister(devlink, params, params_count);
+}
+#else
+static inline bool mdevfw_compat_devl_unregistering(struct devlink *devlink)
+{
+	return false;
 }
 #endif
 
@@ -201,6 +212,22 @@ static inline void mdevfw_devlink_reload_enable(struct devlink *devlink)
 #if KERNEL_VERSION(6, 2, 0) > LINUX_VERSION_CODE
 	devlink_set_features(devlink, DEVLINK_F_RELOAD);
 #endif
+}
+
+/*
+ * 6.2: devlink puts the driver's name in "devlink dev info" itself.
+ * Before, the driver's info_get puts it: call this first in info_get.
+ */
+static inline int mdevfw_devlink_info_driver_name(struct devlink *devlink,
+						  struct devlink_info_req *req)
+{
+#if KERNEL_VERSION(6, 2, 0) > LINUX_VERSION_CODE
+	struct device *dev = devlink_to_dev(devlink);
+
+	if (dev->driver)
+		return devlink_info_driver_name_put(req, dev->driver->name);
+#endif
+	return 0;
 }
 
 /*

@@ -25,6 +25,9 @@ static int msample_devlink_info_get(struct devlink *devlink,
 	char serial[32];
 	int ret;
 
+	ret = mdevfw_devlink_info_driver_name(devlink, req);
+	if (ret)
+		return ret;
 	snprintf(serial, sizeof(serial), "MSAMPLE%08u", ms->bdev->dev.id);
 	ret = devlink_info_serial_number_put(req, serial);
 	if (ret)
