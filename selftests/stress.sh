@@ -110,10 +110,19 @@ port_add_del() {
 	# "msample/msample0/3: type notset flavour pcisf ..."
 	devlink_rc devlink port del "${out%%:*}"
 }
+# Without a port at that moment it adds one, as port_add_del does: on a
+# slow or loaded VM the other loops leave the parent without ports most
+# of the time, and a loop that finds none races nothing.
 fn_set() {
-	local p
+	local p out
 	p=$(devlink port show 2>/dev/null | grep -m1 -o "^$D/[0-9]*")
-	[ -n "$p" ] || { echo NOPORT; return; }
+	if [ -z "$p" ]; then
+		out=$(devlink port add $D flavour pcisf pfnum 0 2>&1) ||
+			{ devlink dev eswitch set $D mode switchdev 2>/dev/null &&
+				out=$(devlink port add $D flavour pcisf pfnum 0 2>&1); } ||
+			{ echo NOPORT; return; }
+		p=${out%%:*}
+	fi
 	devlink_rc devlink port function set "$p" hw_addr 02:00:00:00:00:0$((RANDOM % 10))
 }
 # Removes the parent's mdevs, then reloads it: the types go and come
