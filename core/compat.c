@@ -182,8 +182,9 @@ struct mdevfw_compat_unreg {
 	struct task_struct *task;
 };
 
-static DEFINE_SPINLOCK(mdevfw_unreg_lock);
-static LIST_HEAD(mdevfw_unreg_list);
+/* Without lockdep, nobody asks: the list stays empty. */
+static __maybe_unused DEFINE_SPINLOCK(mdevfw_unreg_lock);
+static __maybe_unused LIST_HEAD(mdevfw_unreg_list);
 
 /**
  * mdevfw_compat_devl_unregister() - devl_unregister() before 6.3
@@ -197,30 +198,32 @@ static LIST_HEAD(mdevfw_unreg_list);
  */
 void mdevfw_compat_devl_unregister(struct devlink *devlink)
 {
-	struct mdevfw_compat_unreg u = {
+	struct mdevfw_compat_unreg u __maybe_unused = {
 		.devlink = devlink,
 		.task = current,
 	};
 
 	devl_assert_locked(devlink);
+#ifdef CONFIG_LOCKDEP
 	spin_lock(&mdevfw_unreg_lock);
 	list_add(&u.node, &mdevfw_unreg_list);
 	spin_unlock(&mdevfw_unreg_lock);
+#endif
 	devl_unlock(devlink);
 	devlink_unregister(devlink);
 	devl_lock(devlink);
+#ifdef CONFIG_LOCKDEP
 	spin_lock(&mdevfw_unreg_lock);
 	list_del(&u.node);
 	spin_unlock(&mdevfw_unreg_lock);
+#endif
 }
 EXPORT_SYMBOL_MDEVFW(mdevfw_compat_devl_unregister);
 
-/**
- * mdevfw_compat_devl_unregistering() - whether this task unregisters it
- * @devlink: the instance
- *
- * Return: true in mdevfw_compat_devl_unregister() of @devlink, on the
- * task that called it.
+#ifdef CONFIG_LOCKDEP
+/*
+ * Whether this task is in mdevfw_compat_devl_unregister() of @devlink:
+ * for mdevfw_assert_locked(), the only one that asks.
  */
 bool mdevfw_compat_devl_unregistering(struct devlink *devlink)
 {
@@ -237,5 +240,5 @@ bool mdevfw_compat_devl_unregistering(struct devlink *devlink)
 	spin_unlock(&mdevfw_unreg_lock);
 	return ret;
 }
-EXPORT_SYMBOL_MDEVFW(mdevfw_compat_devl_unregistering);
+#endif
 #endif

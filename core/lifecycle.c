@@ -58,6 +58,10 @@ EXPORT_SYMBOL_MDEVFW(mdevfw_unlock);
 /**
  * mdevfw_assert_locked() - assert that the caller holds the lifecycle lock
  * @parent: the parent
+ *
+ * Before 6.3 it also accepts the task in devl_unregister() of the
+ * parent's instance (include/mdevfw_compat.h), where 6.1's devlink calls
+ * a param's or port function's get without the lock.
  */
 void mdevfw_assert_locked(struct mdevfw_parent *parent)
 {

@@ -71,7 +71,8 @@ struct mdevfw_parent *mdevfw_parent_of_devlink(struct devlink *devlink)
 	struct mdevfw_parent *p, *found = NULL;
 	unsigned long idx;
 
-	devl_assert_locked(devlink);
+	if (!mdevfw_compat_devl_unregistering(devlink))
+		devl_assert_locked(devlink);
 	mutex_lock(&mdevfw_parents_lock);
 	xa_for_each_marked(&mdevfw_parents, idx, p, MDEVFW_PARENT_LIVE) {
 		if (p->devlink == devlink) {

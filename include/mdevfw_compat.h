@@ -64,13 +64,14 @@ static inline int devl_register(struct devlink *devlink)
 }
 
 void mdevfw_compat_devl_unregister(struct devlink *devlink);
-bool mdevfw_compat_devl_unregistering(struct devlink *devlink);
 
 /*
  * 6.1's devlink_unregister() also tells netlink listeners that each param
- * is gone, and that calls the params' get without the instance lock:
- * mdevfw_assert_locked() accepts the task that is in it, for that
- * instance, where nothing else can use the instance any more.
+ * and port is gone, and that calls the params' get (and the port
+ * function's) without the instance lock. Call it after
+ * mdevfw_parent_unpublish_locked(): then nothing else reads what those
+ * read, and mdevfw_assert_locked() accepts the task that is in it, for
+ * that instance.
  */
 static inline void devl_unregister(struct devlink *devlink)
 {
@@ -91,11 +92,6 @@ static inline void devl_params_unregister(struct devlink *devlink,
 {
 	devl_assert_locked(devlink);
 	devlink_params_unregister(devlink, params, params_count);
-}
-#else
-static inline bool mdevfw_compat_devl_unregistering(struct devlink *devlink)
-{
-	return false;
 }
 #endif
 
