@@ -15,15 +15,12 @@
 # line is "N passed, N failed".
 #
 # MDEVFW_LANES limits the lanes (default:
-# uml-debug,x86-debug-smp,stock,stock-6.1); the naive lanes come with
-# their uml-debug lane. uml-debug-6.1 is not in the default yet: UML 6.1
-# splats at every boot (PROVE_RCU: force_flush_all() walks the maple
-# tree without the mmap lock) and the tests cannot load the modules
-# there (Documentation/testing.rst).
+# uml-debug,uml-debug-6.1,x86-debug-smp,stock,stock-6.1); the naive lanes
+# come with their uml-debug lane.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
-lanes=${MDEVFW_LANES:-uml-debug,x86-debug-smp,stock,stock-6.1}
+lanes=${MDEVFW_LANES:-uml-debug,uml-debug-6.1,x86-debug-smp,stock,stock-6.1}
 export MDEVFW_RESULTS=$top/.build/results.txt
 mkdir -p .build
 : >"$MDEVFW_RESULTS"
