@@ -7,10 +7,13 @@
 #   3. start the test kernels (cache or build) in the background
 #   4. meanwhile: the stock lane (distro kernel and headers), its modules,
 #      checkpatch, the DKMS-style vendor build, the tools, the stock tests
-#   5. once the UML kernel is there: its modules (W=1, and the two naive
-#      builds), sparse, the uml lanes' tests, while the x86 kernel builds
-#   6. once the UML 6.1 kernel is there: its modules and tests
-#   7. once the x86 kernel is there: its modules and tests
+#   5. two pipelines at once, as each VM uses about one core while a
+#      kernel build or the other pipeline uses the other:
+#      uml (in the background, its lines marked "[uml]"): once the UML
+#        kernel is there, its modules (W=1, and the two naive builds), the
+#        uml lanes' tests and sparse; then the same for UML 6.1;
+#      qemu: the stock and stock-6.1 tests; once the x86 kernel is there,
+#        its modules and tests.
 # Every phase prints its time, and a table of them ends the run. The last
 # line is "N passed, N failed".
 #
@@ -25,16 +28,22 @@ export MDEVFW_RESULTS=$top/.build/results.txt
 mkdir -p .build
 : >"$MDEVFW_RESULTS"
 t0=$(date +%s)
-phases=()
 phase_name=
 phase_t=$t0
+# Each pipeline writes its phases to its own file: "[pipe] name".
+pipe=main
+phasedir=.build/phases
+rm -rf "$phasedir"
+mkdir -p "$phasedir"
 
 has_lane() { [[ ,$lanes, == *",$1,"* ]]; }
 record() { echo "$1 $2" >>"$MDEVFW_RESULTS"; echo "$1 $2"; }
 step() {
 	local now
 	now=$(date +%s)
-	[ -z "$phase_name" ] || phases+=("$(printf '%6d s  %s' $((now - phase_t)) "$phase_name")")
+	[ -z "$phase_name" ] ||
+		printf '%6d s  %-5s %s (from %d s)\n' $((now - phase_t)) "$pipe" \
+			"$phase_name" $((phase_t - t0)) >>"$phasedir/$pipe"
 	phase_name=$*
 	phase_t=$now
 	echo "== $* (at $((now - t0)) s)"
@@ -45,8 +54,9 @@ finish() {
 	p=$(grep -c '^PASS' "$MDEVFW_RESULTS")
 	f=$(grep -c '^FAIL' "$MDEVFW_RESULTS")
 	s=$(grep -c '^SKIP' "$MDEVFW_RESULTS")
-	echo "== phases (wall clock; the kernels build in the background):"
-	printf '   %s\n' "${phases[@]}"
+	echo "== phases (wall clock; the kernels build in the background, the"
+	echo "   uml and qemu pipelines run at the same time):"
+	cat "$phasedir"/main "$phasedir"/uml "$phasedir"/qemu 2>/dev/null | sed 's/^/   /'
 	echo "== done in $(( $(date +%s) - t0 )) s"
 	grep '^FAIL' "$MDEVFW_RESULTS" | sed 's/^/   /'
 	if [ "$s" -gt 0 ]; then
@@ -122,35 +132,45 @@ step "kernel source"
 ksrc=$(scripts/kernel.sh --src | tail -1) || fatal "extract the kernel source"
 
 # The kernels build one after the other in the background (each uses every
-# core); the fifo says when each is done, so nothing polls. UML 6.1 comes
-# second: its tests run while the x86 kernel builds.
-kfifo=.build/kernels.fifo
-rm -f "$kfifo"
-mkfifo "$kfifo"
+# core); a fifo for each says when it is done, so nothing polls. Each fifo
+# is held open for reading and writing here, so a write never waits for
+# its reader. UML 6.1 comes second: its tests run while the x86 kernel
+# builds.
 klog=.build/kernels.log
 : >"$klog"
+for k in 3:uml-debug 4:uml-debug-6.1 5:x86-debug; do
+	f=.build/kernel.${k#*:}.fifo
+	rm -f "$f"
+	mkfifo "$f"
+	eval "exec ${k%%:*}<>\"\$f\""
+done
 (
 	scripts/kernel.sh uml-debug >>"$klog" 2>&1
-	echo "uml-debug $?" >"$kfifo"
+	echo "uml-debug $?" >&3
 	if has_lane uml-debug-6.1; then
 		scripts/kernel.sh uml-debug-6.1 >>"$klog" 2>&1
-		echo "uml-debug-6.1 $?" >"$kfifo"
+		echo "uml-debug-6.1 $?" >&4
 	fi
 	if has_lane x86-debug-smp; then
 		scripts/kernel.sh x86-debug >>"$klog" 2>&1
-		echo "x86-debug $?" >"$kfifo"
+		echo "x86-debug $?" >&5
 	fi
 ) &
 kpid=$!
-exec 3<>"$kfifo"
 kernel_ready() {
-	local name rc
-	read -r name rc <&3
-	grep -E '^kernel.sh: (built|.*cached)' "$klog" | sed 's/^/   /'
-	[ "$name" = "$1" ] || fatal "kernels: expected $1, got $name"
+	local name rc fd
+	case $1 in
+	uml-debug) fd=3 ;;
+	uml-debug-6.1) fd=4 ;;
+	*) fd=5 ;;
+	esac
+	read -r name rc <&$fd
+	grep -E "^kernel.sh: $1: cached|^kernel.sh: built $1 " "$klog" | sed 's/^/   /'
+	[ "$name" = "$1" ] || { record FAIL "kernels: expected $1, got $name"; return 1; }
 	if [ "$rc" != 0 ]; then
 		tail -40 "$klog"
-		fatal "build the $1 kernel"
+		record FAIL "build the $1 kernel"
+		return 1
 	fi
 }
 
@@ -198,6 +218,47 @@ fi
 
 make -s -C selftests >/dev/null || fatal "build: selftest tools"
 
+# The uml pipeline: UML is one process, about one core.
+uml_pipeline() {
+	pipe=uml
+	phase_name=
+	phase_t=$(date +%s)
+	step "waiting for the uml-debug kernel"
+	kernel_ready uml-debug || return
+	if has_lane uml-debug; then
+		step "uml-debug: modules (W=1), naive builds"
+		build uml-debug
+		build uml-debug-naive
+		build uml-debug-naive-active
+		step "tests: uml-debug and the naive lanes"
+		tests uml-debug,uml-debug-naive,uml-debug-naive-active
+		# After the tests: it rebuilds the lane's modules in place.
+		step "sparse"
+		if sp=$(scripts/build-modules.sh uml-debug C=2 2>&1); then
+			record PASS "sparse (C=2) clean"
+		else
+			echo "$sp" | grep -E 'warning|error' | head -30
+			record FAIL "sparse (C=2) clean"
+		fi
+	fi
+	if has_lane uml-debug-6.1; then
+		step "waiting for the uml-debug-6.1 kernel"
+		kernel_ready uml-debug-6.1 || return
+		step "uml-debug-6.1: modules (W=1), naive build"
+		build uml-debug-6.1
+		build uml-debug-6.1-naive
+		step "tests: uml-debug-6.1 and its naive lane"
+		tests uml-debug-6.1,uml-debug-6.1-naive
+	fi
+}
+step "the uml and qemu pipelines"
+main_t=$phase_t
+( uml_pipeline; step end ) 2>&1 | sed -u 's/^/[uml] /' &
+upid=$!
+
+# The qemu pipeline, here.
+pipe=qemu
+phase_name=
 if has_lane stock; then
 	step "tests: stock"
 	tests stock
@@ -206,44 +267,20 @@ if has_lane stock-6.1; then
 	step "tests: stock-6.1"
 	tests stock-6.1
 fi
-
-step "waiting for the uml-debug kernel"
-kernel_ready uml-debug
-
-if has_lane uml-debug; then
-	step "uml-debug: modules (W=1), naive builds"
-	build uml-debug
-	build uml-debug-naive
-	build uml-debug-naive-active
-	step "tests: uml-debug and the naive lanes"
-	tests uml-debug,uml-debug-naive,uml-debug-naive-active
-	# After the tests: it rebuilds the lane's modules in place.
-	step "sparse"
-	if sp=$(scripts/build-modules.sh uml-debug C=2 2>&1); then
-		record PASS "sparse (C=2) clean"
-	else
-		echo "$sp" | grep -E 'warning|error' | head -30
-		record FAIL "sparse (C=2) clean"
-	fi
-fi
-
-if has_lane uml-debug-6.1; then
-	step "waiting for the uml-debug-6.1 kernel"
-	kernel_ready uml-debug-6.1
-	step "uml-debug-6.1: modules (W=1), naive build"
-	build uml-debug-6.1
-	build uml-debug-6.1-naive
-	step "tests: uml-debug-6.1 and its naive lane"
-	tests uml-debug-6.1,uml-debug-6.1-naive
-fi
-
 if has_lane x86-debug-smp; then
 	step "waiting for the x86-debug kernel"
-	kernel_ready x86-debug
-	step "x86-debug-smp: modules (W=1)"
-	build x86-debug-smp
-	step "tests: x86-debug-smp"
-	tests x86-debug-smp
+	if kernel_ready x86-debug; then
+		step "x86-debug-smp: modules (W=1)"
+		build x86-debug-smp
+		step "tests: x86-debug-smp"
+		tests x86-debug-smp
+	fi
 fi
+step "waiting for the uml pipeline"
+wait "$upid"
+step end
 wait "$kpid"
+pipe=main
+phase_name="the uml and qemu pipelines"
+phase_t=$main_t
 finish
