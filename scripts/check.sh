@@ -134,11 +134,12 @@ ksrc=$(scripts/kernel.sh --src | tail -1) || fatal "extract the kernel source"
 # The kernels build one after the other in the background (each uses every
 # core); a fifo for each says when it is done, so nothing polls. Each fifo
 # is held open for reading and writing here, so a write never waits for
-# its reader. UML 6.1 comes second: its tests run while the x86 kernel
+# its reader. Fds 7 to 9: under "make -jN check" a jobserver's pipe may
+# be 3 and 4, and a sub-make would take a fifo there for it. UML 6.1 comes second: its tests run while the x86 kernel
 # builds.
 klog=.build/kernels.log
 : >"$klog"
-for k in 3:uml-debug 4:uml-debug-6.1 5:x86-debug; do
+for k in 7:uml-debug 8:uml-debug-6.1 9:x86-debug; do
 	f=.build/kernel.${k#*:}.fifo
 	rm -f "$f"
 	mkfifo "$f"
@@ -146,23 +147,23 @@ for k in 3:uml-debug 4:uml-debug-6.1 5:x86-debug; do
 done
 (
 	scripts/kernel.sh uml-debug >>"$klog" 2>&1
-	echo "uml-debug $?" >&3
+	echo "uml-debug $?" >&7
 	if has_lane uml-debug-6.1; then
 		scripts/kernel.sh uml-debug-6.1 >>"$klog" 2>&1
-		echo "uml-debug-6.1 $?" >&4
+		echo "uml-debug-6.1 $?" >&8
 	fi
 	if has_lane x86-debug-smp; then
 		scripts/kernel.sh x86-debug >>"$klog" 2>&1
-		echo "x86-debug $?" >&5
+		echo "x86-debug $?" >&9
 	fi
 ) &
 kpid=$!
 kernel_ready() {
 	local name rc fd
 	case $1 in
-	uml-debug) fd=3 ;;
-	uml-debug-6.1) fd=4 ;;
-	*) fd=5 ;;
+	uml-debug) fd=7 ;;
+	uml-debug-6.1) fd=8 ;;
+	*) fd=9 ;;
 	esac
 	read -r name rc <&$fd
 	grep -E "^kernel.sh: $1: cached|^kernel.sh: built $1 " "$klog" | sed 's/^/   /'
@@ -253,7 +254,8 @@ uml_pipeline() {
 }
 step "the uml and qemu pipelines"
 main_t=$phase_t
-( uml_pipeline; step end ) 2>&1 | sed -u 's/^/[uml] /' &
+# Its last act is its marker: a pipeline that died is a failure.
+( uml_pipeline; step end; touch "$phasedir/uml.done" ) 2>&1 | sed -u 's/^/[uml] /' &
 upid=$!
 
 # The qemu pipeline, here.
@@ -278,7 +280,8 @@ if has_lane x86-debug-smp; then
 fi
 step "waiting for the uml pipeline"
 wait "$upid"
-step end
+[ -e "$phasedir/uml.done" ] || record FAIL "the uml pipeline ended before its end"
+step "end of the qemu pipeline"
 wait "$kpid"
 pipe=main
 phase_name="the uml and qemu pipelines"
