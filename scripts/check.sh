@@ -135,8 +135,9 @@ ksrc=$(scripts/kernel.sh --src | tail -1) || fatal "extract the kernel source"
 # core); a fifo for each says when it is done, so nothing polls. Each fifo
 # is held open for reading and writing here, so a write never waits for
 # its reader. Fds 7 to 9: under "make -jN check" a jobserver's pipe may
-# be 3 and 4, and a sub-make would take a fifo there for it. UML 6.1 comes second: its tests run while the x86 kernel
-# builds.
+# be 3 and 4, and a sub-make would take a fifo there for it. The x86
+# kernel comes second: its lane's boots are the longest, and UML 6.1's
+# tests run beside them.
 klog=.build/kernels.log
 : >"$klog"
 for k in 7:uml-debug 8:uml-debug-6.1 9:x86-debug; do
@@ -148,13 +149,13 @@ done
 (
 	scripts/kernel.sh uml-debug >>"$klog" 2>&1
 	echo "uml-debug $?" >&7
-	if has_lane uml-debug-6.1; then
-		scripts/kernel.sh uml-debug-6.1 >>"$klog" 2>&1
-		echo "uml-debug-6.1 $?" >&8
-	fi
 	if has_lane x86-debug-smp; then
 		scripts/kernel.sh x86-debug >>"$klog" 2>&1
 		echo "x86-debug $?" >&9
+	fi
+	if has_lane uml-debug-6.1; then
+		scripts/kernel.sh uml-debug-6.1 >>"$klog" 2>&1
+		echo "uml-debug-6.1 $?" >&8
 	fi
 ) &
 kpid=$!
