@@ -89,10 +89,11 @@ boot() {
 case $lane in
 uml-debug|uml-bench|uml-debug-naive*|uml-debug-6.1*)
 	kdir=$("$top/scripts/kernel.sh" "${lane%%-naive*}" | tail -1) || exit 1
-	# UML 6.1's kmemleak reports hundreds of live objects of the core
-	# kernel (files, dentries, pids, vmap areas, maple nodes) in a boot
-	# that loads none of our modules: it cannot be trusted there, and
-	# the 6.12 lanes check leaks (Documentation/testing.rst).
+	# UML 6.1's kmemleak reports hundreds of core objects (files,
+	# dentries, pids, maple nodes) in a boot that loads none of our
+	# modules: freed objects in KASAN's quarantine, which its SLAB tells
+	# kmemleak of late. The 6.12 lanes check leaks
+	# (Documentation/testing.rst).
 	extra=
 	case $lane in uml-debug-6.1*) extra=kmemleak=off ;; esac
 	# UML takes its console on fd 1; the guest's log is read from dmesg.txt.
