@@ -18,12 +18,14 @@
 # line is "N passed, N failed".
 #
 # MDEVFW_LANES limits the lanes (default:
-# uml-debug,uml-debug-6.1,x86-debug-smp,stock,stock-6.1); the naive lanes
-# come with their uml-debug lane.
+# uml-debug,x86-debug-smp,stock,stock-6.1); the naive lanes come with
+# their uml-debug lane. uml-debug-6.1 passes (MDEVFW_LANES=uml-debug-6.1
+# or the whole list) but is not in the default: with it a new machine's
+# cold run took 79 minutes here, too near CI's 90 (testing.rst).
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
-lanes=${MDEVFW_LANES:-uml-debug,uml-debug-6.1,x86-debug-smp,stock,stock-6.1}
+lanes=${MDEVFW_LANES:-uml-debug,x86-debug-smp,stock,stock-6.1}
 export MDEVFW_RESULTS=$top/.build/results.txt
 mkdir -p .build
 : >"$MDEVFW_RESULTS"
