@@ -174,7 +174,7 @@ int mdevfw_compat_port_fn_state_set(struct devlink_port *port,
 EXPORT_SYMBOL_MDEVFW(mdevfw_compat_port_fn_state_set);
 #endif
 
-#if KERNEL_VERSION(6, 3, 0) > LINUX_VERSION_CODE
+#ifdef MDEVFW_COMPAT_DEVL_UNREGISTER
 /* The tasks in mdevfw_compat_devl_unregister(), each with its instance. */
 struct mdevfw_compat_unreg {
 	struct list_head node;
@@ -182,9 +182,8 @@ struct mdevfw_compat_unreg {
 	struct task_struct *task;
 };
 
-/* Without lockdep, nobody asks: the list stays empty. */
-static __maybe_unused DEFINE_SPINLOCK(mdevfw_unreg_lock);
-static __maybe_unused LIST_HEAD(mdevfw_unreg_list);
+static DEFINE_SPINLOCK(mdevfw_unreg_lock);
+static LIST_HEAD(mdevfw_unreg_list);
 
 /**
  * mdevfw_compat_devl_unregister() - devl_unregister() before 6.3
@@ -198,33 +197,29 @@ static __maybe_unused LIST_HEAD(mdevfw_unreg_list);
  */
 void mdevfw_compat_devl_unregister(struct devlink *devlink)
 {
-	struct mdevfw_compat_unreg u __maybe_unused = {
+	struct mdevfw_compat_unreg u = {
 		.devlink = devlink,
 		.task = current,
 	};
 
 	devl_assert_locked(devlink);
-#ifdef CONFIG_LOCKDEP
 	spin_lock(&mdevfw_unreg_lock);
 	list_add(&u.node, &mdevfw_unreg_list);
 	spin_unlock(&mdevfw_unreg_lock);
-#endif
 	devl_unlock(devlink);
 	devlink_unregister(devlink);
 	devl_lock(devlink);
-#ifdef CONFIG_LOCKDEP
 	spin_lock(&mdevfw_unreg_lock);
 	list_del(&u.node);
 	spin_unlock(&mdevfw_unreg_lock);
-#endif
 }
 EXPORT_SYMBOL_MDEVFW(mdevfw_compat_devl_unregister);
 
-#ifdef CONFIG_LOCKDEP
 /*
  * Whether this task is in mdevfw_compat_devl_unregister() of @devlink:
- * for mdevfw_assert_locked(), the only one that asks.
+ * for the lockdep assertions, the only ones that ask (core/core.h).
  */
+#ifdef CONFIG_LOCKDEP
 bool mdevfw_compat_devl_unregistering(struct devlink *devlink)
 {
 	struct mdevfw_compat_unreg *u;

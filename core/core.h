@@ -106,7 +106,7 @@ int mdevfw_lock_live(struct mdevfw_parent *parent);
 #ifdef MDEVFW_COMPAT_PORT_OPS_IN_DEVLINK_OPS
 struct mdevfw_parent *mdevfw_parent_of_devlink(struct devlink *devlink);
 #endif
-#if KERNEL_VERSION(6, 3, 0) > LINUX_VERSION_CODE && IS_ENABLED(CONFIG_LOCKDEP)
+#if defined(MDEVFW_COMPAT_DEVL_UNREGISTER) && IS_ENABLED(CONFIG_LOCKDEP)
 bool mdevfw_compat_devl_unregistering(struct devlink *devlink);
 #else
 /* Only lockdep asks: without it devl_assert_locked() checks nothing. */

@@ -63,6 +63,7 @@ static inline int devl_register(struct devlink *devlink)
 	return 0;
 }
 
+#define MDEVFW_COMPAT_DEVL_UNREGISTER
 void mdevfw_compat_devl_unregister(struct devlink *devlink);
 
 /*
