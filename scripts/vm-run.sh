@@ -76,12 +76,21 @@ uml-*) host_timeout=$((timeout + 90)); hung=10 ;;
 *) host_timeout=$((timeout + 300)); hung=30 ;;
 esac
 
+# UML 6.1's kmemleak reports hundreds of core objects (files, dentries,
+# pids, maple nodes) in a boot that loads none of our modules: freed
+# objects in KASAN's quarantine, which its SLAB tells kmemleak of late.
+# The 6.12 lanes check leaks (Documentation/testing.rst). KMEMLEAK in
+# the run's env says which, for the runner's boot check.
+kmemleak=on
+case $lane in uml-debug-6.1*) kmemleak=off ;; esac
+
 cat >"$run/env" <<ENV
 WORKDIR=$(printf '%q' "$top")
 HUNG_TIMEOUT=$hung
 MDEVFW_LANE=$lane
 MDEVFW_MODDIR=$(printf '%q' "$moddir")
 MDEVFW_KSRC=$(printf '%q' "$ksrc")
+KMEMLEAK=$kmemleak
 ENV
 
 start=$(date +%s.%N)
@@ -89,13 +98,8 @@ boot() {
 case $lane in
 uml-debug|uml-bench|uml-debug-naive*|uml-debug-6.1*)
 	kdir=$("$top/scripts/kernel.sh" "${lane%%-naive*}" | tail -1) || exit 1
-	# UML 6.1's kmemleak reports hundreds of core objects (files,
-	# dentries, pids, maple nodes) in a boot that loads none of our
-	# modules: freed objects in KASAN's quarantine, which its SLAB tells
-	# kmemleak of late. The 6.12 lanes check leaks
-	# (Documentation/testing.rst).
 	extra=
-	case $lane in uml-debug-6.1*) extra=kmemleak=off ;; esac
+	[ $kmemleak = on ] || extra=kmemleak=off
 	# UML takes its console on fd 1; the guest's log is read from dmesg.txt.
 	# UML 6.12 often dies of SIGABRT after its power-off, in its host-side
 	# exit path (os_dump_core()): the subshell keeps bash's "Aborted" line
