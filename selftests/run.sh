@@ -151,6 +151,8 @@ for b in "${boots[@]}"; do
 		out=$run/t.$name.out
 		cp "$out" "$top/.build/logs/$name.$lane.log" 2>/dev/null
 		tap "$name" "$lane" "$out" "$(cat "$run/t.$name.rc" 2>/dev/null)"
+		# Its time in the guest, with its isolation and unloads.
+		[ ! -e "$run/t.$name.secs" ] || echo "# ---- ${name}[$lane]: $(cat "$run/t.$name.secs") s"
 		if [ ! -e "$run/t.$name.rc" ]; then
 			record FAIL "${name}[$lane]: kernel log clean (the test did not run)"
 		elif det=$("$top/selftests/lib/detect.sh" --test "$name" "$run"); then

@@ -44,22 +44,46 @@ cd "$WORKDIR" || exit 1
 export MDEVFW_LANE MDEVFW_MODDIR MDEVFW_KSRC MDEVFW_TOP="$WORKDIR"
 echo "vm: $(uname -r) lane=$MDEVFW_LANE cpus=$(nproc)" >"$RUN/out.log"
 
+# The helpers between two tests read /proc with the shell's builtins: under
+# TCG every program started costs a fraction of a second.
+
+# tmpfs_on DIR: a tmpfs is mounted on DIR.
+tmpfs_on() {
+	local dev mp type rest
+	while read -r dev mp type rest; do
+		[ "$mp" = "$1" ] && [ "$type" = tmpfs ] && return 0
+	done </proc/mounts
+	return 1
+}
+
 # Guest-only state, fresh for every test: never touch the host's copies.
 isolate() {
 	local d
 	for d in /run /etc/mdevctl.d /etc/udev/rules.d /var/tmp; do
 		[ -d "$d" ] || continue
-		while grep -q " $d tmpfs " /proc/mounts; do umount -l "$d" || break; done
+		while tmpfs_on "$d"; do umount -l "$d" || break; done
 		mount -t tmpfs tmpfs "$d"
 	done
 }
 
+# The loaded modules, newest first, on one line.
+modules() {
+	local m rest list=
+	while read -r m rest; do list+="$m "; done </proc/modules
+	echo "$list"
+}
+
+# The user processes' pids, on one line.
 user_pids() {
-	local p
+	local p c list=
 	for p in /proc/[0-9]*; do
-		# Kernel threads have an empty command line.
-		[ -s "$p/cmdline" ] && echo "${p#/proc/}"
+		# Kernel threads have an empty command line. Read it: its size
+		# reads as 0 for every process, so "[ -s ]" found none.
+		c=
+		IFS= read -r -d '' c 2>/dev/null <"$p/cmdline"
+		[ -n "$c" ] && list+="${p#/proc/} "
 	done
+	echo "$list"
 }
 
 # kill_new BEFORE: kill every user process not in BEFORE, and wait for it.
@@ -78,7 +102,7 @@ kill_new() {
 # unload_new BEFORE: unload, newest first, every module not in BEFORE.
 unload_new() {
 	local m err
-	for m in $(awk '{ print $1 }' /proc/modules); do
+	for m in $(modules); do
 		[[ " $1 " == *" $m "* ]] && continue
 		err=$(rmmod "$m" 2>&1) || echo "rmmod $m: ${err:-failed}"
 	done
@@ -87,9 +111,10 @@ unload_new() {
 while read -r name tmo cmd; do
 	[ -n "$name" ] || continue
 	isolate
-	pids=" $(user_pids | tr '\n' ' ')"
-	mods=" $(awk '{ print $1 }' /proc/modules | tr '\n' ' ')"
+	pids=" $(user_pids) "
+	mods=" $(modules)"
 	echo "mdevfw-test: begin $name" >/dev/kmsg
+	start=$(date +%s)
 	# Appending, so that what the runner adds is not overwritten.
 	: >"$RUN/t.$name.out"
 	setsid bash -c "$cmd" >>"$RUN/t.$name.out" 2>&1 </dev/null &
@@ -110,6 +135,7 @@ while read -r name tmo cmd; do
 	kill_new "$pids"
 	unload_new "$mods" >"$RUN/t.$name.unload"
 	cat /proc/sys/kernel/tainted >"$RUN/t.$name.tainted"
+	echo $(($(date +%s) - start)) >"$RUN/t.$name.secs"
 	echo "mdevfw-test: end $name" >/dev/kmsg
 done <"$RUN/plan"
 
