@@ -93,10 +93,12 @@ build() {
 
 step "packages"
 pkgs=(linux-source-6.12 linux-source-6.1 build-essential flex bison bc libelf-dev libssl-dev xz-utils
-      cpio perl jq python3 kmod iproute2 mdevctl udev sparse qemu-system-x86 busybox-static dkms)
-# libvirt's daemon without its recommends (the lxc, vbox and xen drivers,
-# lvm2): the libvirt test runs its node-device driver alone.
-norec=(libvirt-daemon libvirt-clients)
+      cpio perl jq python3 kmod iproute2 mdevctl udev sparse qemu-system-x86 busybox-static)
+# Without their recommends: libvirt's daemon (the lxc, vbox and xen
+# drivers, lvm2: the libvirt test runs its node-device driver alone), and
+# dkms (the host's linux-headers-amd64: the builds use the stock lanes'
+# headers, unpacked into the cache).
+norec=(libvirt-daemon libvirt-clients dkms)
 missing=()
 missing_norec=()
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok installed'; }
