@@ -5,15 +5,16 @@
 #   1. install the Debian packages we need (idempotent, quiet)
 #   2. check free disk
 #   3. start the test kernels (cache or build) in the background
-#   4. meanwhile: the stock lane (distro kernel and headers), its modules,
-#      checkpatch, the DKMS-style vendor build, the tools, the stock tests
+#   4. build the selftest tools
 #   5. two pipelines at once, as each VM uses about one core while a
 #      kernel build or the other pipeline uses the other:
 #      uml (in the background, its lines marked "[uml]"): once the UML
 #        kernel is there, its modules (W=1, and the two naive builds), the
 #        uml lanes' tests and sparse; then the same for UML 6.1;
-#      qemu: the stock and stock-6.1 tests; once the x86 kernel is there,
-#        its modules and tests.
+#      qemu: for stock and then stock-6.1, the distro kernel and headers,
+#        the modules, the DKMS-style vendor build and the tests;
+#        checkpatch; once the x86 kernel is there, its modules and tests.
+#      With the kernels cached, nothing waits for the stock preparation.
 # Every phase prints its time, and a table of them ends the run. The last
 # line is "N passed, N failed".
 #
@@ -180,35 +181,32 @@ kernel_ready() {
 	fi
 }
 
-if has_lane stock; then
-	step "stock lane: distro kernel, headers, modules, DKMS and vendor build"
-	scripts/stock.sh >/dev/null || fatal "prepare the stock kernel"
-	build stock
-	if scripts/vendor-build.sh; then
-		record PASS "build: dkms.conf, and the sample as an external module against installed mdevfw"
-	else
-		record FAIL "build: dkms.conf, and the sample as an external module against installed mdevfw"
-	fi
-fi
+# prep [SERIES]: a stock lane's kernel, headers, modules, DKMS and vendor
+# build. A failure is recorded, and the lane's tests do not run.
+prep() {
+	local lane=stock${1:+-$1} on=${1:+, on $1}
+	local series=(${1:+--series "$1"})
 
-if has_lane stock-6.1; then
-	step "stock-6.1 lane: Debian 12's default kernel, headers, modules, DKMS and vendor build"
-	scripts/stock.sh --series 6.1 >/dev/null || fatal "prepare the stock-6.1 kernel"
-	build stock-6.1
-	if scripts/vendor-build.sh --series 6.1; then
-		record PASS "build: dkms.conf, and the sample as an external module against installed mdevfw, on 6.1"
+	scripts/stock.sh "${series[@]}" >/dev/null ||
+		{ record FAIL "prepare the $lane kernel"; return 1; }
+	build "$lane"
+	if scripts/vendor-build.sh "${series[@]}"; then
+		record PASS "build: dkms.conf, and the sample as an external module against installed mdevfw$on"
 	else
-		record FAIL "build: dkms.conf, and the sample as an external module against installed mdevfw, on 6.1"
+		record FAIL "build: dkms.conf, and the sample as an external module against installed mdevfw$on"
 	fi
-fi
+}
 
-step "checkpatch"
-ignore=$(grep -vE '^(#|$)' .checkpatch-ignore | awk '{ print $1 }' | paste -sd, -)
-files=$(git ls-files '*.c' '*.h' 2>/dev/null || find . -name '*.[ch]' -not -path './.build/*')
-nfiles=$(echo $files | wc -w)
-if [ ! -x "$ksrc/scripts/checkpatch.pl" ]; then
-	record FAIL "checkpatch --strict: no $ksrc/scripts/checkpatch.pl"
-else
+checkpatch() {
+	local ignore files nfiles cp_out cp_rc cp_found
+
+	ignore=$(grep -vE '^(#|$)' .checkpatch-ignore | awk '{ print $1 }' | paste -sd, -)
+	files=$(git ls-files '*.c' '*.h' 2>/dev/null || find . -name '*.[ch]' -not -path './.build/*')
+	nfiles=$(echo $files | wc -w)
+	if [ ! -x "$ksrc/scripts/checkpatch.pl" ]; then
+		record FAIL "checkpatch --strict: no $ksrc/scripts/checkpatch.pl"
+		return
+	fi
 	# Its verdict is its exit status; the findings are what it printed.
 	cp_out=$("$ksrc/scripts/checkpatch.pl" --strict --no-tree --terse --show-types \
 		${ignore:+--ignore "$ignore"} -f $files 2>&1)
@@ -220,7 +218,7 @@ else
 		echo "${cp_found:-$cp_out}" | head -40
 		record FAIL "checkpatch --strict: exit $cp_rc, $(grep -c . <<<"$cp_found") findings"
 	fi
-fi
+}
 
 make -s -C selftests >/dev/null || fatal "build: selftest tools"
 
@@ -267,13 +265,22 @@ upid=$!
 pipe=qemu
 phase_name=
 if has_lane stock; then
-	step "tests: stock"
-	tests stock
+	step "stock lane: distro kernel, headers, modules, DKMS and vendor build"
+	if prep; then
+		step "tests: stock"
+		tests stock
+	fi
 fi
 if has_lane stock-6.1; then
-	step "tests: stock-6.1"
-	tests stock-6.1
+	step "stock-6.1 lane: Debian 12's default kernel, headers, modules, DKMS and vendor build"
+	if prep 6.1; then
+		step "tests: stock-6.1"
+		tests stock-6.1
+	fi
 fi
+# Here, in a cold run, it fills the wait for the x86 kernel.
+step "checkpatch"
+checkpatch
 if has_lane x86-debug-smp; then
 	step "waiting for the x86-debug kernel"
 	if kernel_ready x86-debug; then
