@@ -128,8 +128,10 @@ need_mb=500
 for k in uml-debug-6.12. x86-debug- uml-debug-6.1-; do
 	ls -d "$cache/$k"*/.mdevfw-complete >/dev/null 2>&1 || need_mb=$((need_mb + 1500))
 done
-# The stock-6.1 image, headers and modules, unpacked.
-ls -d "$cache"/stock-6.1.*/.mdevfw-complete >/dev/null 2>&1 || need_mb=$((need_mb + 800))
+# Each stock lane's image, headers and modules, unpacked.
+for k in stock-6.12. stock-6.1.; do
+	ls -d "$cache/$k"*/.mdevfw-complete >/dev/null 2>&1 || need_mb=$((need_mb + 800))
+done
 echo "free under $cache: $free_mb MB, need about $need_mb MB"
 [ "$free_mb" -ge "$need_mb" ] || fatal "free disk: need $need_mb MB under $cache, have $free_mb MB"
 

@@ -110,7 +110,10 @@ mkdir -p "$cache"
 
 # The unpacked image has its own stamp: a new recipe for the initramfs must
 # not download 100 MB again.
-if [ ! -f "$cache/root/.mdevfw-unpacked" ]; then
+# A cache unpacked by an older recipe (6.12's headers were installed then)
+# lacks the headers or the depmod: unpack it again.
+if [ ! -f "$cache/root/.mdevfw-unpacked" ] || [ ! -f "$kdir/Makefile" ] ||
+   [ ! -f "$cache/root/lib/modules/$krel/modules.dep" ]; then
 	need_kb=$((800 * 1024))
 	free_kb=$(df -Pk "$cache" | awk 'NR == 2 { print $4 }')
 	if [ "$free_kb" -lt "$need_kb" ]; then

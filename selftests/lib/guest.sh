@@ -15,8 +15,9 @@ SYS_MDEV_BUS=/sys/class/mdev_bus
 SYS_MDEVS=/sys/bus/mdev/devices
 
 # mdevfw_kmod NAME: load a module of the lane's kernel, with its
-# dependencies: modprobe (the stock lane's modules are installed), else from
-# the kernel tree our modules were built against (build-modules.sh records it).
+# dependencies: modprobe (the stock lanes mount their image's modules at
+# /lib/modules/<abi>), else from the kernel tree our modules were built
+# against (build-modules.sh records it).
 mdevfw_kmod() {
 	local kdir ko dep
 	# Loaded, or built in (then /sys/module has it if it has parameters).
