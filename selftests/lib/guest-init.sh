@@ -49,8 +49,8 @@ echo "vm: $(uname -r) lane=$MDEVFW_LANE cpus=$(nproc)" >"$RUN/out.log"
 
 # tmpfs_on DIR: a tmpfs is mounted on DIR.
 tmpfs_on() {
-	local dev mp type rest
-	while read -r dev mp type rest; do
+	local _ mp type rest
+	while read -r _ mp type rest; do
 		[ "$mp" = "$1" ] && [ "$type" = tmpfs ] && return 0
 	done </proc/mounts
 	return 1
@@ -73,29 +73,38 @@ modules() {
 	echo "$list"
 }
 
-# The user processes' pids, on one line.
+# The user processes' pids, on one line: not kernel threads (kthreadd, 2,
+# and its children), not zombies, not the subshell that lists them. Read
+# from /proc/PID/stat, which, unlike cmdline, takes no lock of the
+# process's memory.
 user_pids() {
-	local p c list=
+	local p st f list=
 	for p in /proc/[0-9]*; do
-		# Kernel threads have an empty command line. Read it: its size
-		# reads as 0 for every process, so "[ -s ]" found none.
-		c=
-		IFS= read -r -d '' c 2>/dev/null <"$p/cmdline"
-		[ -n "$c" ] && list+="${p#/proc/} "
+		p=${p#/proc/}
+		[ "$p" = "$BASHPID" ] || [ "$p" = 2 ] && continue
+		st=
+		read -r st 2>/dev/null <"/proc/$p/stat" || continue
+		# After the command name, in parentheses: state, parent.
+		read -ra f <<<"${st##*) }"
+		[ "${f[0]}" = Z ] || [ "${f[1]}" = 2 ] || list+="$p "
 	done
 	echo "$list"
 }
 
-# kill_new BEFORE: kill every user process not in BEFORE, and wait for it.
+# kill_new BEFORE: kill every user process not in BEFORE, and wait for it;
+# again, a few times, for any a dying one started.
 kill_new() {
-	local p left=()
-	for p in $(user_pids); do
-		[[ " $1 " == *" $p "* ]] || [ "$p" = $$ ] || left+=("$p")
-	done
-	[ ${#left[@]} -gt 0 ] || return 0
-	kill -9 "${left[@]}" 2>/dev/null
-	for p in "${left[@]}"; do
-		timeout 10 tail --pid="$p" -f /dev/null 2>/dev/null
+	local p left round
+	for round in 1 2 3; do
+		left=()
+		for p in $(user_pids); do
+			[[ " $1 " == *" $p "* ]] || [ "$p" = $$ ] || left+=("$p")
+		done
+		[ ${#left[@]} -gt 0 ] || return 0
+		kill -9 "${left[@]}" 2>/dev/null
+		for p in "${left[@]}"; do
+			timeout 10 tail --pid="$p" -f /dev/null 2>/dev/null
+		done
 	done
 }
 
@@ -114,7 +123,7 @@ while read -r name tmo cmd; do
 	pids=" $(user_pids) "
 	mods=" $(modules)"
 	echo "mdevfw-test: begin $name" >/dev/kmsg
-	start=$(date +%s)
+	start=$EPOCHSECONDS
 	# Appending, so that what the runner adds is not overwritten.
 	: >"$RUN/t.$name.out"
 	setsid bash -c "$cmd" >>"$RUN/t.$name.out" 2>&1 </dev/null &
@@ -135,7 +144,7 @@ while read -r name tmo cmd; do
 	kill_new "$pids"
 	unload_new "$mods" >"$RUN/t.$name.unload"
 	cat /proc/sys/kernel/tainted >"$RUN/t.$name.tainted"
-	echo $(($(date +%s) - start)) >"$RUN/t.$name.secs"
+	echo $((EPOCHSECONDS - start)) >"$RUN/t.$name.secs"
 	echo "mdevfw-test: end $name" >/dev/kmsg
 done <"$RUN/plan"
 
