@@ -79,10 +79,16 @@ esac
 # UML 6.1's kmemleak reports hundreds of core objects (files, dentries,
 # pids, maple nodes) in a boot that loads none of our modules: freed
 # objects in KASAN's quarantine, which its SLAB tells kmemleak of late.
-# The 6.12 lanes check leaks (Documentation/testing.rst). KMEMLEAK in
-# the run's env says which, for the runner's boot check.
-kmemleak=on
-case $lane in uml-debug-6.1*) kmemleak=off ;; esac
+# The 6.12 lanes check leaks (Documentation/testing.rst). Debian's
+# kernels and uml-bench have neither kmemleak nor lockdep. KMEMLEAK and
+# LOCKDEP in the run's env say which the lane has: the guest must then
+# scan, the detector requires the scan and lockdep's state, and the
+# runner's boot check names what it checked.
+kmemleak=on lockdep=on
+case $lane in
+uml-debug-6.1*) kmemleak=off ;;
+stock*|uml-bench) kmemleak=off lockdep=off ;;
+esac
 
 cat >"$run/env" <<ENV
 WORKDIR=$(printf '%q' "$top")
@@ -91,6 +97,7 @@ MDEVFW_LANE=$lane
 MDEVFW_MODDIR=$(printf '%q' "$moddir")
 MDEVFW_KSRC=$(printf '%q' "$ksrc")
 KMEMLEAK=$kmemleak
+LOCKDEP=$lockdep
 ENV
 
 start=$(date +%s.%N)
@@ -138,7 +145,7 @@ if "$top/selftests/lib/detect.sh" --before-init "$run" >"$run/boot-splat.txt"; t
 	echo "vm-run: the kernel splatted before init, not in our code; booting again:"
 	sed 's/^/  | /' "$run/boot-splat.txt" | head -20
 	mkdir -p "$run/first-boot"
-	mv "$run"/{console.log,dmesg.txt,out.log,t.*,kmemleak.txt,lockdep.txt,tainted} \
+	mv "$run"/{console.log,dmesg.txt,out.log,t.*,kmemleak.txt,kmemleak.state,lockdep.txt,tainted} \
 		"$run/first-boot/" 2>/dev/null
 	rm -f "$run/host-timeout" "$run/timed-out"
 	boot

@@ -162,9 +162,12 @@ for b in "${boots[@]}"; do
 			record FAIL "${name}[$lane]: kernel log clean"
 		fi
 	done
-	checks="no leak, no taint, lockdep on, modules unloaded, log whole"
-	grep -qx 'KMEMLEAK=off' "$run/env" 2>/dev/null &&
-		checks="no taint, lockdep on, modules unloaded, log whole (kmemleak off)"
+	# What the boot check covers follows the lane's detectors.
+	checks="no taint, modules unloaded, log whole" off=
+	grep -qx 'LOCKDEP=on' "$run/env" && checks="no taint, lockdep on, modules unloaded, log whole" ||
+		off="lockdep"
+	grep -qx 'KMEMLEAK=on' "$run/env" && checks="no leak, $checks" || off="kmemleak${off:+ and $off}"
+	[ -z "$off" ] || checks="$checks ($off off)"
 	if det=$("$top/selftests/lib/detect.sh" --boot "$run"); then
 		grep -E '^detect: .*injected' <<<"$det" | indent
 		record PASS "boot ${key#@}[$lane]: $checks"

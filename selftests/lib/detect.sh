@@ -15,7 +15,7 @@
 #                              and reports outside every test's part
 #
 # Kinds: lockdep kasan kmemleak bug warning hung rcu-stall refcount oops
-# debug-locks-off timeout taint unload log-lost. The stack dumps that fault
+# debug-locks-off kmemleak-off timeout taint unload left log-lost. The stack dumps that fault
 # injection prints ("FAULT_INJECTION: forcing a failure", "page allocation
 # failure") are counted as injected, not as splats.
 set -u
@@ -63,6 +63,9 @@ boot)
 	;;
 esac
 
+# envval NAME: NAME's value in the run's env (KMEMLEAK, LOCKDEP: on|off).
+envval() { sed -n "s/^$1=//p" "$run/env" 2>/dev/null | head -1; }
+
 classify() {
 	awk '
 	/FAULT_INJECTION: forcing a failure/ { inj++; next }
@@ -94,6 +97,19 @@ classify() {
 	if [ -s "$run/lockdep.txt" ] && grep -q 'debug_locks: *0' "$run/lockdep.txt"; then
 		echo -e "debug-locks-off\tlockdep turned itself off (debug_locks: 0)"
 	fi
+	# A lane with kmemleak or lockdep must show that each looked: a
+	# missing detector would otherwise pass as a clean one.
+	if [ -s "$run/dmesg.txt" ] && [ ! -e "$run/timed-out" ] &&
+	   [ "$(envval KMEMLEAK)" = on ]; then
+		local st
+		st=$(cat "$run/kmemleak.state" 2>/dev/null)
+		[ "$st" = scanned ] ||
+			echo -e "kmemleak-off\tno leak check: ${st:-the guest left no kmemleak state}"
+	fi
+	if [ -s "$run/dmesg.txt" ] && [ "$(envval LOCKDEP)" = on ] &&
+	   ! grep -q 'debug_locks:' "$run/lockdep.txt" 2>/dev/null; then
+		echo -e "debug-locks-off\tno lockdep: /proc/lockdep_stats has no debug_locks"
+	fi
 	[ -e "$run/timed-out" ] && echo -e "timeout\t$(cat "$run/timed-out") did not finish in time"
 	[ -e "$run/host-timeout" ] && echo -e "timeout\tthe VM did not power off in time"
 	if [ -s "$run/dmesg.txt" ]; then
@@ -114,6 +130,9 @@ classify() {
 	(( t & (512 | 32 | 128) )) && echo -e "taint\tthe kernel is tainted $t (W, B or D set)"
 	for t in "$run"/t.*.unload; do
 		[ -s "$t" ] && sed "s/^/unload\t/" "$t"
+	done
+	for t in "$run"/t.*.left; do
+		[ -s "$t" ] && sed "s/^/left\t/" "$t"
 	done
 	return 0
 }
