@@ -15,9 +15,10 @@
 #                              and reports outside every test's part
 #
 # Kinds: lockdep kasan kmemleak bug warning hung rcu-stall refcount oops
-# debug-locks-off kmemleak-off timeout taint unload left log-lost. The stack dumps that fault
-# injection prints ("FAULT_INJECTION: forcing a failure", "page allocation
-# failure") are counted as injected, not as splats.
+# debug-locks-off kmemleak-off timeout taint unload left log-lost. The
+# stack dumps that fault injection prints ("FAULT_INJECTION: forcing a
+# failure", "page allocation failure") are counted as injected, not as
+# splats.
 set -u
 # --before-init RUN: exit 0 (and print it) if the kernel reported a splat
 # before it ran init, that is, before any of our code could run.
