@@ -28,6 +28,12 @@ mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t debugfs debugfs /sys/kernel/debug
 grep -q '^devtmpfs /dev ' /proc/mounts || mount -t devtmpfs devtmpfs /dev
+# Under QEMU the root is cached (cache=loose): the run directory, which the
+# host reads, has a mount of its own that writes through (vm-run.sh).
+if [ -n "${RUN_9P:-}" ]; then
+	mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 "$RUN_9P" "$RUN" ||
+		{ echo "vm: cannot mount the run directory ($RUN_9P)"; echo o >/proc/sysrq-trigger; sleep 30; }
+fi
 mkdir -p /dev/pts /dev/shm
 mount -t devpts devpts /dev/pts
 [ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd
@@ -45,25 +51,11 @@ export MDEVFW_LANE MDEVFW_MODDIR MDEVFW_KSRC MDEVFW_TOP="$WORKDIR"
 echo "vm: $(uname -r) lane=$MDEVFW_LANE cpus=$(nproc)" >"$RUN/out.log"
 
 # The helpers between two tests read /proc with the shell's builtins: under
-# TCG every program started costs a fraction of a second.
-
-# tmpfs_on DIR: a tmpfs is mounted on DIR.
-tmpfs_on() {
-	local _ mp type rest
-	while read -r _ mp type rest; do
-		[ "$mp" = "$1" ] && [ "$type" = tmpfs ] && return 0
-	done </proc/mounts
-	return 1
-}
+# TCG every program started costs a second or more.
 
 # Guest-only state, fresh for every test: never touch the host's copies.
 isolate() {
-	local d
-	for d in /run /etc/mdevctl.d /etc/udev/rules.d /var/tmp; do
-		[ -d "$d" ] || continue
-		while tmpfs_on "$d"; do umount -l "$d" || break; done
-		mount -t tmpfs tmpfs "$d"
-	done
+	"$WORKDIR/.build/tools/isolate" /run /etc/mdevctl.d /etc/udev/rules.d /var/tmp
 }
 
 # The loaded modules, newest first, on one line.
@@ -115,13 +107,16 @@ kill_new() {
 	done
 }
 
-# unload_new BEFORE: unload, newest first, every module not in BEFORE.
+# unload_new BEFORE: unload, newest first, every module not in BEFORE,
+# with one rmmod (it goes on past a module that will not go, and says
+# why).
 unload_new() {
-	local m err
+	local m err list=()
 	for m in $(modules); do
-		[[ " $1 " == *" $m "* ]] && continue
-		err=$(rmmod "$m" 2>&1) || echo "rmmod $m: ${err:-failed}"
+		[[ " $1 " == *" $m "* ]] || list+=("$m")
 	done
+	[ ${#list[@]} -gt 0 ] || return 0
+	err=$(rmmod "${list[@]}" 2>&1) || echo "${err:-rmmod ${list[*]}: failed}"
 }
 
 while read -r name tmo cmd; do
@@ -150,7 +145,8 @@ while read -r name tmo cmd; do
 	fi
 	kill_new "$pids" >"$RUN/t.$name.left"
 	unload_new "$mods" >"$RUN/t.$name.unload"
-	cat /proc/sys/kernel/tainted >"$RUN/t.$name.tainted"
+	read -r taint </proc/sys/kernel/tainted
+	echo "$taint" >"$RUN/t.$name.tainted"
 	echo $((EPOCHSECONDS - start)) >"$RUN/t.$name.secs"
 	echo "mdevfw-test: end $name" >/dev/kmsg
 done <"$RUN/plan"
