@@ -14,26 +14,30 @@ SYS_MSAMPLE=/sys/bus/msample
 SYS_MDEV_BUS=/sys/class/mdev_bus
 SYS_MDEVS=/sys/bus/mdev/devices
 
+# loaded NAME: whether module NAME is loaded (from a builtin: under TCG
+# every program started costs a second or more).
+loaded() {
+	local m rest
+	while read -r m rest; do
+		[ "$m" = "$1" ] && return 0
+	done </proc/modules
+	return 1
+}
+
+# mdevfw_modprobe ARGS...: modprobe from the lane's module root, which
+# build-modules.sh made: the kernel's modules and ours, with their
+# depmod. The host's modprobe.d does not apply.
+mdevfw_modprobe() {
+	modprobe -C /dev/null -d "$MDEVFW_MODDIR/modroot" "$@"
+}
+
 # mdevfw_kmod NAME: load a module of the lane's kernel, with its
-# dependencies: modprobe (the stock lanes mount their image's modules at
-# /lib/modules/<abi>), else from the kernel tree our modules were built
-# against (build-modules.sh records it).
+# dependencies; true if it is loaded or built in.
 mdevfw_kmod() {
-	local kdir ko dep
-	# Loaded, or built in (then /sys/module has it if it has parameters).
-	grep -q "^$1 " /proc/modules && return 0
+	loaded "$1" && return 0
+	# Built in (then /sys/module has it if it has parameters).
 	[ -d "/sys/module/$1" ] && return 0
-	modprobe -q "$1" 2>/dev/null && return 0
-	kdir=$(cat "$MDEVFW_MODDIR/.kdir" 2>/dev/null) || return 1
-	# modules.order names every module of the tree: no find(1) through a
-	# kernel build tree over 9p, which takes minutes under TCG. It lists
-	# foo.o since 6.2, foo.ko before.
-	ko=$(sed -n "s,^\(.*/$1\)\.k\?o\$,$kdir/\1.ko,p" "$kdir/modules.order" 2>/dev/null | head -1)
-	[ -n "$ko" ] && [ -f "$ko" ] || return 1
-	for dep in $(modinfo -F depends "$ko" | tr , ' '); do
-		mdevfw_kmod "$dep" || return
-	done
-	insmod "$ko"
+	mdevfw_modprobe -q "$1"
 }
 
 # vfio_has_cdev: whether the kernel's vfio has the device cdev
@@ -44,22 +48,19 @@ vfio_has_cdev() {
 
 # mdevfw_load [sample [PARAM=VALUE...]]: load the framework (and what it
 # needs of the kernel's modules, such as vfio), and the sample parent.
+# One modprobe: a module already loaded stays as it is.
 mdevfw_load() {
-	local dep
-	for dep in $(modinfo -F depends "$MDEVFW_MODDIR/mdevfw.ko" | tr , ' '); do
-		mdevfw_kmod "$dep" || return
-	done
-	grep -q '^mdevfw ' /proc/modules || insmod "$MDEVFW_MODDIR/mdevfw.ko" || return
 	if [ "${1:-}" = sample ]; then
-		grep -q '^mdevfw_sample ' /proc/modules ||
-			insmod "$MDEVFW_MODDIR/sample-parent/mdevfw_sample.ko" "${@:2}" || return
+		mdevfw_modprobe mdevfw_sample "${@:2}"
+	else
+		mdevfw_modprobe mdevfw
 	fi
 }
 
 # mdevfw_unload: the sample (if loaded), then the framework.
 mdevfw_unload() {
-	! grep -q '^mdevfw_sample ' /proc/modules || rmmod mdevfw_sample || return
-	! grep -q '^mdevfw ' /proc/modules || rmmod mdevfw
+	! loaded mdevfw_sample || rmmod mdevfw_sample || return
+	! loaded mdevfw || rmmod mdevfw
 }
 
 # wr FILE DATA [LEN]: write DATA exactly (no newline added) in one write(2),
