@@ -44,7 +44,7 @@ x86-debug-smp)
 	last_line "$top/scripts/kernel.sh" x86-debug || exit 1
 	kernel=$last/arch/x86/boot/bzImage
 	initrd=()
-	append="$common root=hostroot rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=512000 rw"
+	append="$common root=hostroot rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose rw"
 	append="$append init=$init RUN=$run"
 	;;
 stock|stock-6.1)
@@ -79,4 +79,5 @@ exec timeout -k 10 "$host_timeout" qemu-system-x86_64 -machine q35 -nic none \
 	-accel tcg,thread=multi -cpu max -smp 2 -m 2G -nographic -no-reboot \
 	-kernel "$kernel" "${initrd[@]}" \
 	-virtfs local,path=/,mount_tag=hostroot,security_model=passthrough,multidevs=remap \
+	-virtfs local,path="$run",mount_tag=mdevfw_run,security_model=passthrough \
 	-append "$append" </dev/null

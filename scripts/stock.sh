@@ -233,7 +233,7 @@ done
 for m in$list; do
 	insmod /modules/\$m || die "insmod \$m failed"
 done
-mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 hostroot /mnt ||
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,cache=loose hostroot /mnt ||
 	die "cannot mount the host's root over 9p"
 $modmount
 for d in proc sys dev; do
