@@ -138,46 +138,53 @@ echo "free under $cache: $free_mb MB, need about $need_mb MB"
 step "kernel source"
 ksrc=$(scripts/kernel.sh --src | tail -1) || fatal "extract the kernel source"
 
-# The kernels build one after the other in the background (each uses every
-# core); a fifo for each says when it is done, so nothing polls. Each fifo
-# is held open for reading and writing here, so a write never waits for
-# its reader. Fds 7 to 9: under "make -jN check" a jobserver's pipe may
-# be 3 and 4, and a sub-make would take a fifo there for it. The x86
-# kernel comes second: its lane's boots are the longest, and UML 6.1's
-# tests run beside them.
-klog=.build/kernels.log
-: >"$klog"
+# The kernels build in the background: the UML ones one after the other,
+# the x86 one at the same time as them. A fifo for each says when it is
+# done, so nothing polls. Each fifo is held open for reading and writing
+# here, so a write never waits for its reader. Fds 7 to 9: under
+# "make -jN check" a jobserver's pipe may be 3 and 4, and a sub-make would
+# take a fifo there for it. On a new machine the x86 kernel and then its
+# lane's boot are the longest path: built after the UML one, it started
+# only once the UML kernel was done; beside it, it takes what the UML
+# tests (one core) and the stock lanes leave.
+klog() { echo ".build/kernel.$1.log"; }
 for k in 7:uml-debug 8:uml-debug-6.1 9:x86-debug; do
 	f=.build/kernel.${k#*:}.fifo
 	rm -f "$f"
 	mkfifo "$f"
 	eval "exec ${k%%:*}<>\"\$f\""
+	: >"$(klog "${k#*:}")"
 done
+kpids=()
 (
-	scripts/kernel.sh uml-debug >>"$klog" 2>&1
+	scripts/kernel.sh uml-debug >>"$(klog uml-debug)" 2>&1
 	echo "uml-debug $?" >&7
-	if has_lane x86-debug-smp; then
-		scripts/kernel.sh x86-debug >>"$klog" 2>&1
-		echo "x86-debug $?" >&9
-	fi
 	if has_lane uml-debug-6.1; then
-		scripts/kernel.sh uml-debug-6.1 >>"$klog" 2>&1
+		scripts/kernel.sh uml-debug-6.1 >>"$(klog uml-debug-6.1)" 2>&1
 		echo "uml-debug-6.1 $?" >&8
 	fi
 ) &
-kpid=$!
+kpids+=($!)
+if has_lane x86-debug-smp; then
+	(
+		scripts/kernel.sh x86-debug >>"$(klog x86-debug)" 2>&1
+		echo "x86-debug $?" >&9
+	) &
+	kpids+=($!)
+fi
 kernel_ready() {
-	local name rc fd
+	local name rc fd log
 	case $1 in
 	uml-debug) fd=7 ;;
 	uml-debug-6.1) fd=8 ;;
 	*) fd=9 ;;
 	esac
+	log=$(klog "$1")
 	read -r name rc <&$fd
-	grep -E "^kernel.sh: $1: cached|^kernel.sh: built $1 " "$klog" | sed 's/^/   /'
+	grep -E "^kernel.sh: $1: cached|^kernel.sh: built $1 " "$log" | sed 's/^/   /'
 	[ "$name" = "$1" ] || { record FAIL "kernels: expected $1, got $name"; return 1; }
 	if [ "$rc" != 0 ]; then
-		tail -40 "$klog"
+		tail -40 "$log"
 		record FAIL "build the $1 kernel"
 		return 1
 	fi
@@ -296,7 +303,7 @@ step "waiting for the uml pipeline"
 wait "$upid"
 [ -e "$phasedir/uml.done" ] || record FAIL "the uml pipeline ended before its end"
 step "end of the qemu pipeline"
-wait "$kpid"
+wait "${kpids[@]}"
 pipe=main
 phase_name="the uml and qemu pipelines"
 phase_t=$main_t
