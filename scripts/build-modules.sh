@@ -95,10 +95,14 @@ ln -s "$ktree" "$mr/kernel"
 for f in modules.builtin modules.builtin.modinfo; do
 	[ ! -f "$kmods/$f" ] || cp "$kmods/$f" "$mr/"
 done
+# Ours as this build's modules.order names them (foo.o since 6.2): a
+# stale .ko of an older build in $out is no module of this one.
 while read -r ko; do
+	ko=${ko%.o}
+	ko=${ko%.ko}.ko
 	ln -s "$ko" "$mr/extra/"
 	order+=$'\n'extra/${ko##*/}
-done < <(find "$out" -path "$out/modroot" -prune -o -name '*.ko' -print)
+done <"$out/modules.order"
 echo "$order" >"$mr/modules.order"
 if ! depmod -b "$out/modroot" "$rel" 2>"$out/depmod.log" || [ -s "$out/depmod.log" ]; then
 	cat "$out/depmod.log" >&2

@@ -70,6 +70,8 @@ if [ ${#append} -gt 1500 ]; then
 fi
 case "$run$init" in
 *[[:space:]]*) echo "qemu-boot: paths with white space cannot go on the kernel command line" >&2; exit 2 ;;
+# QEMU splits -virtfs options at commas.
+*,*) echo "qemu-boot: a run directory with a comma cannot be a virtfs export" >&2; exit 2 ;;
 esac
 
 # q35, not the default i440fx: the i440fx _PRT is an AML While loop that the

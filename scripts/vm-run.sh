@@ -54,6 +54,13 @@ if [ ! -e "$moddir/.built" ]; then
 	echo "vm-run: no successful module build for $lane in $moddir" >&2
 	exit 125
 fi
+# The guest init isolates each test with a tool of ours: without it the
+# tests would write to the host's /etc and /run.
+if [ ! -x "$top/.build/tools/isolate" ] ||
+   [ "$top/selftests/tools/isolate.c" -nt "$top/.build/tools/isolate" ]; then
+	echo "vm-run: the selftest tools are missing or stale: make -C selftests" >&2
+	exit 125
+fi
 runs=$top/.build/runs
 mkdir -p "$runs"
 if [ -z "$run" ]; then

@@ -181,6 +181,8 @@ declare -A okn=() ran=()
 total=0 odd=
 for f in $OUT/*; do
 	while read -r k r c; do
+		# A line that is not "LOOP RESULT COUNT" is a result too.
+		[[ -n $k && $c =~ ^[0-9]+$ ]] || { odd+="$k $r $c "; continue; }
 		ran[$k]=$((${ran[$k]:-0} + c))
 		total=$((total + c))
 		case $r in
