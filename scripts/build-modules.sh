@@ -23,6 +23,9 @@ case $lane in
 uml-debug-naive*) kdir=$("$top/scripts/kernel.sh" uml-debug | tail -1); arch=um ;;
 uml-debug-6.1-naive*) kdir=$("$top/scripts/kernel.sh" uml-debug-6.1 | tail -1); arch=um ;;
 uml-debug|uml-bench|uml-debug-6.1) kdir=$("$top/scripts/kernel.sh" "$lane" | tail -1); arch=um ;;
+# sparse's build (make check passes C=2): a directory of its own, so that
+# it never rebuilds modules a test VM is using.
+uml-debug-sparse) kdir=$("$top/scripts/kernel.sh" uml-debug | tail -1); arch=um ;;
 x86-debug-smp) kdir=$("$top/scripts/kernel.sh" x86-debug | tail -1); arch=x86_64 ;;
 stock) kdir=$("$top/scripts/stock.sh" --kdir | tail -1); arch=x86_64 ;;
 stock-6.1) kdir=$("$top/scripts/stock.sh" --series 6.1 --kdir | tail -1); arch=x86_64 ;;

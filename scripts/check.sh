@@ -72,12 +72,12 @@ finish() {
 }
 fatal() { record FAIL "$1"; finish; }
 
-# tests LANES: the selftests of those lanes; a runner that fails without
-# recording why still fails the run.
+# tests LANES [RUN.SH OPTIONS]: the selftests of those lanes; a runner
+# that fails without recording why still fails the run.
 tests() {
 	local before after
 	before=$(grep -c '^FAIL' "$MDEVFW_RESULTS")
-	selftests/run.sh --lanes "$1"
+	selftests/run.sh --lanes "$@"
 	local rc=$?
 	after=$(grep -c '^FAIL' "$MDEVFW_RESULTS")
 	[ $rc = 0 ] || [ "$after" -gt "$before" ] || record FAIL "selftests on $1: runner exited $rc"
@@ -148,6 +148,16 @@ ksrc=$(scripts/kernel.sh --src | tail -1) || fatal "extract the kernel source"
 # only once the UML kernel was done; beside it, it takes what the UML
 # tests (one core) and the stock lanes leave.
 klog() { echo ".build/kernel.$1.log"; }
+# Fd 6: the uml pipeline says when the modules for the UML boots are
+# built ("uml-built 0"), or that there will be none; the qemu pipeline,
+# done with its own lanes, then shares those boots (run.sh --claim).
+f=.build/uml-built.fifo
+rm -f "$f"
+mkfifo "$f"
+exec 6<>"$f"
+claims=.build/claims
+rm -rf "$claims"
+uml_lanes=uml-debug,uml-debug-naive,uml-debug-naive-active
 for k in 7:uml-debug 8:uml-debug-6.1 9:x86-debug; do
 	f=.build/kernel.${k#*:}.fifo
 	rm -f "$f"
@@ -237,23 +247,26 @@ uml_pipeline() {
 	phase_name=
 	phase_t=$(date +%s)
 	step "waiting for the uml-debug kernel"
-	kernel_ready uml-debug || return
+	kernel_ready uml-debug || { echo "uml-built 1" >&6; return; }
 	if has_lane uml-debug; then
 		step "uml-debug: modules (W=1), naive builds"
 		build uml-debug
 		build uml-debug-naive
 		build uml-debug-naive-active
+		echo "uml-built 0" >&6
 		step "tests: uml-debug and the naive lanes"
-		tests uml-debug,uml-debug-naive,uml-debug-naive-active
-		# After the tests: it rebuilds the lane's modules in place.
+		tests "$uml_lanes" --claim "$claims"
+		# In a directory of its own: the qemu pipeline may still be
+		# running a boot with the lane's modules.
 		step "sparse"
-		if sp=$(scripts/build-modules.sh uml-debug C=2 2>&1); then
+		if sp=$(scripts/build-modules.sh uml-debug-sparse C=2 2>&1); then
 			record PASS "sparse (C=2) clean"
 		else
 			echo "$sp" | grep -E 'warning|error' | head -30
 			record FAIL "sparse (C=2) clean"
 		fi
 	fi
+	has_lane uml-debug || echo "uml-built 1" >&6
 	if has_lane uml-debug-6.1; then
 		step "waiting for the uml-debug-6.1 kernel"
 		kernel_ready uml-debug-6.1 || return
@@ -267,7 +280,10 @@ uml_pipeline() {
 step "the uml and qemu pipelines"
 main_t=$phase_t
 # Its last act is its marker: a pipeline that died is a failure.
-( uml_pipeline; step end; touch "$phasedir/uml.done" ) 2>&1 | sed -u 's/^/[uml] /' &
+# Whatever becomes of it, it tells the qemu pipeline once it is done, so
+# that a wait for its modules cannot hang.
+( trap 'echo "uml-built 1" >&6' EXIT; uml_pipeline; step end; touch "$phasedir/uml.done" ) 2>&1 |
+	sed -u 's/^/[uml] /' &
 upid=$!
 
 # The qemu pipeline, here.
@@ -297,6 +313,16 @@ if has_lane x86-debug-smp; then
 		build x86-debug-smp
 		step "tests: x86-debug-smp"
 		tests x86-debug-smp
+	fi
+fi
+# Then the UML boots that the uml pipeline has not begun, two VMs at a
+# time: the UML pipeline is the longer.
+if has_lane uml-debug; then
+	step "waiting for the uml modules"
+	read -r _ urc <&6
+	if [ "$urc" = 0 ]; then
+		step "tests: uml boots the uml pipeline has not begun"
+		tests "$uml_lanes" --claim "$claims"
 	fi
 fi
 step "waiting for the uml pipeline"
