@@ -13,7 +13,8 @@
 #        uml lanes' tests and sparse; then the same for UML 6.1;
 #      qemu: for stock and then stock-6.1, the distro kernel and headers,
 #        the modules, the DKMS-style vendor build and the tests;
-#        checkpatch; once the x86 kernel is there, its modules and tests.
+#        checkpatch; once the x86 kernel is there, its modules and tests;
+#        then its share of the UML boots (run.sh --claim).
 #      With the kernels cached, nothing waits for the stock preparation.
 # Every phase prints its time, and a table of them ends the run. The last
 # line is "N passed, N failed".
@@ -315,19 +316,26 @@ if has_lane x86-debug-smp; then
 		tests x86-debug-smp
 	fi
 fi
-# Then the UML boots that the uml pipeline has not begun, two VMs at a
+# Then the UML boots that the uml pipeline has not claimed, two VMs at a
 # time: the UML pipeline is the longer.
 if has_lane uml-debug; then
 	step "waiting for the uml modules"
-	read -r _ urc <&6
+	# Bounded by the pipeline's life: one killed outright says nothing.
+	until read -t 30 -r _ urc <&6; do
+		kill -0 "$upid" 2>/dev/null || { urc=1; break; }
+	done
 	if [ "$urc" = 0 ]; then
-		step "tests: uml boots the uml pipeline has not begun"
+		step "tests: uml boots the uml pipeline has not claimed"
 		tests "$uml_lanes" --claim "$claims"
 	fi
 fi
 step "waiting for the uml pipeline"
 wait "$upid"
 [ -e "$phasedir/uml.done" ] || record FAIL "the uml pipeline ended before its end"
+# A boot claimed and never finished: its runner died, and nobody reported it.
+for c in "$claims"/*; do
+	[ ! -d "$c" ] || [ -e "$c/done" ] || record FAIL "boot ${c##*/}: claimed, never finished"
+done
 step "end of the qemu pipeline"
 wait "${kpids[@]}"
 pipe=main

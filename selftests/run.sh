@@ -7,9 +7,11 @@
 #   run.sh [--lanes uml-debug,x86-debug-smp,stock] [--only REGEX] [--claim DIR]
 #
 # --claim DIR shares the boots with other runners given the same DIR: each
-# boot runs in the runner that claims it first (mkdir DIR/LANE.BOOT), and
-# reports its results there. make check's two pipelines share the UML
-# boots this way once the qemu pipeline has run its own.
+# boot runs in the runner that claims it first (mkdir DIR/LANE.@BOOT for a
+# shared boot, DIR/LANE.=TEST for a test's own), and reports its results
+# there, then leaves DIR/.../done. make check's two pipelines share the
+# UML boots this way once the qemu pipeline has run its own; it removes DIR
+# first, and fails a claim left without "done".
 #
 # Tests that expect a clean kernel share boots: those of one lane with the
 # same boot name run one after another in one VM (guest-init.sh isolates
@@ -48,7 +50,14 @@ own_results=
 [ -n "${MDEVFW_RESULTS:-}" ] || own_results=1
 start_lines=$(wc -l <"$results")
 
-record() { echo "$1 $2" >>"$results"; echo "$1 $2"; }
+# Its own failures, counted here: another runner may be writing to the
+# same results file (--claim).
+nfail=0
+record() {
+	echo "$1 $2" >>"$results"
+	echo "$1 $2"
+	[ "$1" != FAIL ] || nfail=$((nfail + 1))
+}
 indent() { sed 's/^/#   /'; }
 
 # tap NAME LANE OUT RC: the TAP cases of one test's output, and its exit.
@@ -113,15 +122,25 @@ for lane in ${lanes//,/ }; do
 done
 
 mkdir -p "$top/.build/logs"
-[ -z "$claim" ] || mkdir -p "$claim"
+if [ -n "$claim" ] && ! mkdir -p "$claim"; then
+	record FAIL "run.sh: cannot make the claim directory $claim"
+	claim=/nonexistent/claim
+fi
 nboot=0
 elsewhere=" "
+# done_claim: the boot of $lane and $key has given its results.
+done_claim() { [ -z "$claim" ] || touch "$claim/$lane.$key/done"; }
 for b in "${boots[@]}"; do
 	read -r lane key <<<"$b"
 	nboot=$((nboot + 1))
 	# Another runner has it: its results are that runner's to give.
 	if [ -n "$claim" ] && ! mkdir "$claim/$lane.$key" 2>/dev/null; then
-		elsewhere+="$lane$key "
+		if [ -d "$claim/$lane.$key" ]; then
+			echo "# ---- boot $nboot on $lane: ${key#[=@]}, run by another runner"
+			elsewhere+="$lane$key "
+		else
+			record FAIL "boot ${key#[=@]}[$lane]: cannot claim it in $claim"
+		fi
 		continue
 	fi
 	t0=$(date +%s)
@@ -143,6 +162,7 @@ for b in "${boots[@]}"; do
 			record FAIL "$id: the detector missed the $expect splat"
 		fi
 		echo "# ---- $id: $(( $(date +%s) - t0 )) s"
+		done_claim
 		continue
 	fi
 	# A shared boot: its plan, one test a line.
@@ -190,6 +210,7 @@ for b in "${boots[@]}"; do
 		record FAIL "boot ${key#@}[$lane]: $checks"
 	fi
 	echo "# ---- boot $nboot on $lane: $(( $(date +%s) - t0 )) s, run dir $run"
+	done_claim
 done
 
 # Every selected test and lane must have produced a result.
@@ -202,10 +223,9 @@ for e in "${entries[@]}"; do
 		record FAIL "${name}[$lane]: no result"
 done
 
-f=$(tail -n +"$((start_lines + 1))" "$results" | grep -c '^FAIL')
 if [ -n "$own_results" ]; then
 	p=$(grep -c '^PASS' "$results"); s=$(grep -c '^SKIP' "$results")
 	rm -f "$results"
-	echo "$p passed, $f failed, $s skipped"
+	echo "$p passed, $nfail failed, $s skipped"
 fi
-[ "$f" = 0 ]
+[ "$nfail" = 0 ]
