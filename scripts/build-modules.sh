@@ -9,7 +9,8 @@
 #
 # Lanes: uml-debug (and uml-debug-sparse, the same in a directory of its
 # own for make check's sparse build), uml-bench, x86-debug-smp, stock,
-# and two for negative tests that lockdep must catch, on the uml-debug kernel: uml-debug-naive
+# and two for negative tests that lockdep must catch, on the uml-debug
+# kernel: uml-debug-naive
 # (selftests/naive/naive.patch, the seed's SRCU ordering) and
 # uml-debug-naive-active (selftests/naive/naive-active.patch, create
 # blocking with its active reference held). Debian 12's default 6.1:

@@ -92,6 +92,10 @@ esac
 # scan, the detector requires the scan and lockdep's state, and the
 # runner's boot check names what it checked.
 kmemleak=on lockdep=on
+case $lane in
+uml-debug-6.1*) kmemleak=off ;;
+stock*|uml-bench) kmemleak=off lockdep=off ;;
+esac
 # Under QEMU the root is the host's over 9p with cache=loose (the guest
 # caches what it reads, a program's start costs a third of what it did
 # uncached), and the run directory is a 9p mount of its own, tag RUN_9P,
@@ -100,10 +104,6 @@ kmemleak=on lockdep=on
 run9p=
 case $lane in
 x86-debug-smp|stock*) run9p=mdevfw_run ;;
-esac
-case $lane in
-uml-debug-6.1*) kmemleak=off ;;
-stock*|uml-bench) kmemleak=off lockdep=off ;;
 esac
 
 cat >"$run/env" <<ENV

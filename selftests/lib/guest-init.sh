@@ -123,9 +123,8 @@ while read -r name tmo cmd; do
 	[ -n "$name" ] || continue
 	# A test that cannot be isolated would write to the host's /etc and
 	# /run: it does not run, and neither does any later one.
-	if ! isolate >"$RUN/isolate.err" 2>&1; then
-		cat "$RUN/isolate.err" >"$RUN/t.$name.out"
-		echo "vm: $name not run: its isolation failed" >>"$RUN/t.$name.out"
+	if ! err=$(isolate 2>&1); then
+		printf '%s\nvm: %s not run: its isolation failed\n' "$err" "$name" >"$RUN/t.$name.out"
 		echo 125 >"$RUN/t.$name.rc"
 		break
 	fi
