@@ -54,10 +54,11 @@ wr $T1/create "$(new_uuid)" >/dev/null
 # loop NAME BODY: runs BODY (a function printing one result word) until
 # the time or the count is up; writes "NAME result count ..." lines.
 # A loop that has not succeeded yet when its time is up goes on until it
-# does, for at most twice as long again: under TCG a devlink command can
-# take seconds, and a loop that never succeeded raced nothing.
+# does, for at most four times as long again: under TCG a devlink command
+# can take seconds (a reload on x86-debug-smp beside a UML boot made 3
+# tries in 60 s, all EBUSY), and a loop that never succeeded raced nothing.
 loop() {
-	local name=$1 body=$2 n=0 end=$((SECONDS + SECS)) last=$((SECONDS + 3 * SECS))
+	local name=$1 body=$2 n=0 end=$((SECONDS + SECS)) last=$((SECONDS + 5 * SECS))
 	declare -A seen=()
 	trap '' HUP
 	while [ $n -lt "$COUNT" ] && { [ $SECONDS -lt $end ] ||
