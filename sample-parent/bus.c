@@ -223,7 +223,10 @@ static struct device_driver msample_bus_driver = {
 	.suppress_bind_attrs = true,
 };
 
-/* Off for the fault-injection test: vfio's own error paths WARN in 6.12. */
+/*
+ * Off for the fault-injection test on a kernel without its stack-trace
+ * filter: a failure in vfio's group creation WARNs in vfio's error path.
+ */
 static bool vfio = true;
 module_param(vfio, bool, 0444);
 MODULE_PARM_DESC(vfio, "give each mdev a VFIO device, if the kernel has VFIO (default: on)");

@@ -3,31 +3,52 @@
 #
 # Fault injection: fail the Nth allocation made on behalf of our modules
 # (failslab and fail_page_alloc through the per-task /proc/self/fail-nth,
-# with GFP_KERNEL allowed to fail and a stack-trace filter on our modules'
-# text), for N = 1, 2, ... until the operation succeeds. Every failing
-# run must return an error and leave nothing behind in sysfs; the runner's
-# kmemleak scan checks that nothing leaked.
+# with GFP_KERNEL allowed to fail), for N = 1, 2, ... until the operation
+# succeeds. Every failing run must return an error and leave nothing behind
+# in sysfs; the runner's kmemleak scan checks that nothing leaked.
 . "$(dirname "$0")/lib/guest.sh"
 
 ktap_print_header
 ktap_set_plan 10
-# Without the sample's VFIO devices: failing the allocations of vfio's own
-# group creation makes 6.12's vfio_group_release() WARN (vfio_create_group()
-# puts a group whose iommu_group is still set), which is not our code.
-mdevfw_load sample vfio=0 || ktap_exit_fail_msg "cannot load the modules"
+# The sample's mdevs are VFIO devices, so create and port add register one
+# and remove unregisters it, under injection like the rest. One function is
+# left out: a failure inside vfio's vfio_create_group() after its
+# vfio_group_alloc() puts a group whose iommu_group is still set, and
+# vfio_group_release() WARNs (6.1 and 6.12, drivers/vfio: upstream's error
+# path, not ours). The stack-trace filter rejects the allocations made under
+# that function, and fail-nth does not count them (should_fail_ex() checks
+# the filter first); the walk follows the frame pointers. A kernel without
+# the filter (uml-debug-6.1) runs this test without the VFIO devices.
+filter=/sys/kernel/debug/failslab/reject-start
+vfio=1
+[ -e $filter ] || vfio=0
+mdevfw_load sample vfio=$vfio || ktap_exit_fail_msg "cannot load the modules"
 insmod "$MDEVFW_MODDIR/selftests/test-parent/mdevfw_testparent.ko" ||
 	ktap_exit_fail_msg "cannot load the test parent"
 
-# GFP_KERNEL and order-0 allocations may fail too. No stack-trace filter:
-# on UML, save_stack_trace() of the current task walks the frame chain it
-# had when it was last switched out, so the filter does not see our
-# modules reliably. wr arms /proc/self/fail-nth just before its write, so
-# only that syscall's allocations are counted.
+# GFP_KERNEL and order-0 allocations may fail too, wherever they are made:
+# wr arms /proc/self/fail-nth just before its write, so only that
+# syscall's allocations are counted.
 for f in failslab fail_page_alloc; do
 	d=/sys/kernel/debug/$f
 	echo N >$d/ignore-gfp-wait
 	echo ${FAULTS_VERBOSE:-1} >$d/verbose
 done
+if [ $vfio = 1 ]; then
+	vcg=$(awk '$3 == "vfio_create_group" && $4 == "[vfio]" { print $1 }' /proc/kallsyms)
+	[ -n "$vcg" ] || ktap_exit_fail_msg "no vfio_create_group in /proc/kallsyms"
+	# Its end: the next text symbol of vfio after it.
+	vend=$(awk '$4 == "[vfio]" && $2 ~ /^[tT]$/ { print $1 }' /proc/kallsyms |
+		LC_ALL=C sort | awk -v s="$vcg" 'f { print; exit } $1 == s { f = 1 }')
+	[ -n "$vend" ] || ktap_exit_fail_msg "cannot tell where vfio_create_group ends"
+	for f in failslab fail_page_alloc; do
+		echo "0x$vcg" >/sys/kernel/debug/$f/reject-start
+		echo "0x$vend" >/sys/kernel/debug/$f/reject-end
+	done
+	ktap_print_msg "VFIO devices on; not injected under vfio_create_group (0x$vcg to 0x$vend)"
+else
+	ktap_print_msg "VFIO devices off: this kernel has no fault-injection stack-trace filter"
+fi
 echo N >/sys/kernel/debug/fail_page_alloc/ignore-gfp-highmem
 echo 0 >/sys/kernel/debug/fail_page_alloc/min-order
 
@@ -109,6 +130,15 @@ devnode() {
 	local l=
 	{ read -r l || [ -n "$l" ]; } <"$1" && [ -n "$l" ] && [ -e "/dev/$l" ]
 }
+# vfio_whole N: with the VFIO devices on, N mdevs have an IOMMU group and
+# a VFIO device, and no group or device is left over.
+vfio_whole() {
+	[ $vfio = 0 ] && return
+	entries /sys/kernel/iommu_groups
+	[ $nent = "$1" ] || return
+	entries /sys/class/vfio-dev
+	[ $nent = "$1" ]
+}
 # put FILE DATA: an undo's write, exactly DATA, from a builtin.
 put() { printf '%s' "$2" >"$1"; }
 
@@ -128,8 +158,8 @@ check_cmd "parent create (new_device)" step new_device \
 # (and so create) passes that on.
 allow="ENOMEM|EINVAL"
 check_cmd "mdev create" step create \
-	'[ -L $SYS_MDEVS/$U/mdev_type ] && [ -e $SYS_MDEVS/$U/remove ] && devnode $SYS_MDEVS/$U/ports' \
-	'[ ! -e /sys/devices/msample5/$U ] && [ ! -e $SYS_MDEVS/$U ]' \
+	'[ -L $SYS_MDEVS/$U/mdev_type ] && [ -e $SYS_MDEVS/$U/remove ] && devnode $SYS_MDEVS/$U/ports && vfio_whole 1' \
+	'[ ! -e /sys/devices/msample5/$U ] && [ ! -e $SYS_MDEVS/$U ] && vfio_whole 0' \
 	'put $SYS_MDEVS/$U/remove 1' "$T2/create" "$U"
 allow=ENOMEM
 check_cmd "mdev remove" step remove '[ ! -e $SYS_MDEVS/$U ]' '[ -e $SYS_MDEVS/$U/remove ]' \
