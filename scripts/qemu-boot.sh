@@ -63,6 +63,8 @@ stock|stock-6.1)
 	;;
 esac
 [ -f "$kernel" ] || { echo "qemu-boot: no kernel $kernel" >&2; exit 1; }
+# The guest may boot the same image under a QEMU of its own (vfio-guest).
+echo "MDEVFW_KIMAGE=$(printf '%q' "$kernel")" >>"$run/env"
 # x86 takes 2048 bytes of command line; keep well under it.
 if [ ${#append} -gt 1500 ]; then
 	echo "qemu-boot: kernel command line too long (${#append}): shorten the paths" >&2

@@ -3,9 +3,9 @@
 #
 # make vfio-guest: a Linux guest drives an mdev of the sample through QEMU's
 # vfio-pci (selftests/vfio_guest.sh), on the stock lane: Debian's kernel
-# runs both the test VM and, under QEMU nested in it, the guest. Nested TCG
-# takes minutes, so this is not part of make check. Prints the test's TAP,
-# its time, and ends with "N passed, N failed".
+# runs both the test VM and, under QEMU nested in it, the guest. make check
+# runs the same test in its stock boots; this runs it alone. Prints the
+# test's TAP, its time, and ends with "N passed, N failed".
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1

@@ -47,7 +47,7 @@ echo 0 >/proc/sys/kernel/hung_task_panic 2>/dev/null
 [ -w /sys/kernel/debug/kmemleak ] && echo clear >/sys/kernel/debug/kmemleak
 
 cd "$WORKDIR" || exit 1
-export MDEVFW_LANE MDEVFW_MODDIR MDEVFW_KSRC MDEVFW_TOP="$WORKDIR"
+export MDEVFW_LANE MDEVFW_MODDIR MDEVFW_KSRC MDEVFW_KIMAGE MDEVFW_TOP="$WORKDIR"
 echo "vm: $(uname -r) lane=$MDEVFW_LANE cpus=$(nproc)" >"$RUN/out.log"
 
 # The helpers between two tests read /proc with the shell's builtins: under
