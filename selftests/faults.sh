@@ -63,19 +63,32 @@ absorbed_total=0
 # a step says otherwise). ENOBUFS is netlink's "the reply or the ack was
 # lost": the request may have been done, so it is undone if it was.
 allow=ENOMEM
+# A tool that is gone makes "no answer", not a SIGPIPE that ends the test.
+trap '' PIPE
 step() {
 	local name=$1 done=$2 gone=$3 undo=$4 file=$5 data=$6
 	stepcmd "$name" "$done" "$gone" "$undo" "$MDEVFW_TOOLS/wr" "$file" "$data"
 }
 # stepcmd NAME DONE GONE UNDO CMD...: the same for a tool that prints as wr
-# does, such as dlfail for one devlink request.
+# does, such as dlfail for one devlink request. The tool runs once, as a
+# coprocess serving the attempts (WR_FAIL_SERVE, tools/failnth.h): one N
+# in, one result line out. Under UML a program start costs more than most
+# attempts.
 stepcmd() {
 	local name=$1 done=$2 gone=$3 undo=$4 n out bad=0 failed=0 absorbed=0
+	local t0=$EPOCHSECONDS pid wfd
 	shift 4
+	coproc FAILS { WR_FAIL_SERVE=1 exec "$@" 2>/dev/null; }
+	pid=$FAILS_PID wfd=${FAILS[1]}
 	for ((n = 1; n <= 400; n++)); do
-		out=$(WR_FAIL_NTH=$n "$@" 2>/dev/null)
+		{ echo $n >&"${FAILS[1]}" && read -r out <&"${FAILS[0]}"; } ||
+			out="no answer"
 		[ "$out" = OK ] && break
 		case $out in
+		"no answer")
+			ktap_print_msg "$name: attempt $n: the tool is gone"
+			bad=1
+			break ;;
 		"OK injected")
 			# Something (kmemleak's metadata, a retry) absorbed it.
 			absorbed=$((absorbed + 1))
@@ -107,7 +120,9 @@ stepcmd() {
 			bad=1
 		fi
 	done
-	ktap_print_msg "$name: failed the 1st to ${n}th allocation in turn: $failed requests failed, $absorbed absorbed the failure, then it succeeded"
+	exec {wfd}>&-
+	wait "$pid"
+	ktap_print_msg "$name: failed the 1st to ${n}th allocation in turn: $failed requests failed, $absorbed absorbed the failure, then it succeeded ($((EPOCHSECONDS - t0)) s)"
 	failed_total=$((failed_total + failed))
 	absorbed_total=$((absorbed_total + absorbed))
 	[ $bad = 0 ] && [ "$out" = OK ] && [ $failed -gt 0 ] && eval "$done"
@@ -142,6 +157,11 @@ vfio_whole() {
 # put FILE DATA: an undo's write, exactly DATA, from a builtin.
 put() { printf '%s' "$2" >"$1"; }
 
+# st: the devlink instance's eswitch mode and its number of ports
+# ("legacy 0"), or the errno name of the query, from one program.
+DL=$MDEVFW_TOOLS/dlfail
+D=msample/msample5
+st() { $DL state $D 2>&1; }
 U=$(new_uuid)
 T1=$(type_dir msample5 msample-1)
 T2=$(type_dir msample5 msample-2)
@@ -150,7 +170,7 @@ T2=$(type_dir msample5 msample-2)
 # reports as ENODEV.
 allow="ENOMEM|ENODEV"
 check_cmd "parent create (new_device)" step new_device \
-	'[ -e $T2/create ] && devlink dev show msample/msample5 >/dev/null' \
+	'[ -e $T2/create ] && [ "$(st)" = "legacy 0" ]' \
 	'[ ! -e /sys/devices/msample5 ] && [ ! -e /sys/class/mdev_bus/msample5 ]' \
 	'put $SYS_MSAMPLE/del_device 5' $SYS_MSAMPLE/new_device "5 4"
 # tty_register_device_attr() ignores a failed dev_set_name(), and
@@ -169,21 +189,17 @@ check_cmd "type add (test parent)" step type-add \
 	'[ ! -e $SYS_MDEV_BUS/mdevfw_tp0/mdev_supported_types/mdevfw_tp_pf-c ]' \
 	'put $SYS_MDEV_BUS/mdevfw_tp0/types -c' $SYS_MDEV_BUS/mdevfw_tp0/types +c
 # devlink: the mode change with two mdevs, then port add in switchdev.
-DL=$MDEVFW_TOOLS/dlfail
-D=msample/msample5
 wr $T2/create "$U" >/dev/null
 U1=$(new_uuid)
 wr $T1/create "$U1" >/dev/null
-nports() { devlink -j port show | jq '.port | length'; }
-mode() { devlink -j dev eswitch show $D | jq -r '.dev[].mode'; }
 check_cmd "eswitch mode change" stepcmd eswitch-set \
-	'[ "$(mode) $(nports)" = "switchdev 2" ]' \
-	'[ "$(mode) $(nports)" = "legacy 0" ]' \
+	'[ "$(st)" = "switchdev 2" ]' \
+	'[ "$(st)" = "legacy 0" ]' \
 	"$DL eswitch-set $D legacy" $DL eswitch-set $D switchdev
 allow="ENOMEM|EINVAL"
 check_cmd "devlink port add" stepcmd port-add \
-	'entries $SYS_MDEVS; [ "$nent $(nports)" = "3 3" ]' \
-	'entries $SYS_MDEVS; [ "$nent $(nports)" = "2 2" ]' \
+	'entries $SYS_MDEVS; [ "$nent $(st)" = "3 switchdev 3" ]' \
+	'entries $SYS_MDEVS; [ "$nent $(st)" = "2 switchdev 2" ]' \
 	"$DL port-del $D 5" $DL port-add $D 0 5
 # Some of those failures hit devlink's reply after port_new succeeded:
 # devlink then calls port_del with a NULL extack, which must succeed.
@@ -193,7 +209,7 @@ ktap_print_msg "port adds undone by port_del with a NULL extack: $undone"
 # from a user's port del: there, what is left is all there is to check.
 kernel_before 6.5 && undone=1
 check "port_del with a NULL extack ran and left nothing" \
-	"$([ "$undone" -gt 0 ] && echo yes) $(ls $SYS_MDEVS | wc -l) $(nports)" "yes 3 3"
+	"$([ "$undone" -gt 0 ] && echo yes) $(ls $SYS_MDEVS | wc -l) $(st)" "yes 3 switchdev 3"
 # devlink reload, with no mdev left: the types go and come back. A
 # failed reload_up leaves the parent registered with no type (devlink
 # marks the instance reload_failed) until a reload succeeds; a failed

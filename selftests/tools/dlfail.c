@@ -10,6 +10,8 @@
  *   dlfail eswitch-set BUS/DEV legacy|switchdev|N
  *                                             DEVLINK_CMD_ESWITCH_SET
  *   dlfail reload BUS/DEV                     DEVLINK_CMD_RELOAD, driver_reinit
+ *   dlfail state BUS/DEV                      "MODE NPORTS": eswitch mode and
+ *                                             port count, no injection
  *
  * A raw eswitch mode N reaches the kernel's policy check. A port-add that
  * succeeds also prints the new port, as BUS/DEV/INDEX, on stderr.
@@ -18,7 +20,9 @@
  * kernel's handling of the request fails: /proc/self/fail-nth is armed
  * after the "devlink" family is resolved, right before the one sendmsg()
  * of the request, and disarmed right after it. Netlink handles the
- * request, and queues its reply and ack, inside that sendmsg().
+ * request, and queues its reply and ack, inside that sendmsg(). With
+ * WR_FAIL_SERVE=1 it sends the request once per N read from standard
+ * input, each on a socket of its own (failnth.h).
  *
  * Exit status: 0 for OK, 1 for an errno, 2 for a usage or setup error.
  */
@@ -54,7 +58,8 @@ static void bad_usage(void)
 		"usage: dlfail port-add BUS/DEV PFNUM [SFNUM]\n"
 		"       dlfail port-del BUS/DEV INDEX\n"
 		"       dlfail eswitch-set BUS/DEV legacy|switchdev|N\n"
-		"       dlfail reload BUS/DEV\n");
+		"       dlfail reload BUS/DEV\n"
+		"       dlfail state BUS/DEV\n");
 	exit(2);
 }
 
@@ -263,6 +268,98 @@ static ssize_t nl_send(int fd, struct req *r)
 	return sendmsg(fd, &msg, 0);
 }
 
+/* Whether the attributes of @nlh name the instance @bus/@dev. */
+static int names_dev(struct nlmsghdr *nlh, const char *bus, const char *dev)
+{
+	char *attrs = (char *)NLMSG_DATA(nlh) + GENL_HDRLEN;
+	int alen = nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
+	struct nlattr *b = find_attr(attrs, alen, DEVLINK_ATTR_BUS_NAME);
+	struct nlattr *d = find_attr(attrs, alen, DEVLINK_ATTR_DEV_NAME);
+
+	return b && d &&
+	       b->nla_len == NLA_HDRLEN + strlen(bus) + 1 &&
+	       d->nla_len == NLA_HDRLEN + strlen(dev) + 1 &&
+	       !memcmp((char *)b + NLA_HDRLEN, bus, strlen(bus) + 1) &&
+	       !memcmp((char *)d + NLA_HDRLEN, dev, strlen(dev) + 1);
+}
+
+/* The number of ports of @bus/@dev in a port dump, or -1 with errno. */
+static int count_ports(int fd, uint16_t family, const char *bus, const char *dev)
+{
+	int count = 0;
+	struct req r;
+
+	init_req(&r, family, DEVLINK_CMD_PORT_GET, DEVLINK_GENL_VERSION);
+	r.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	r.nlh.nlmsg_seq = 3;
+	put_str(&r, DEVLINK_ATTR_BUS_NAME, bus);
+	put_str(&r, DEVLINK_ATTR_DEV_NAME, dev);
+	if (nl_send(fd, &r) < 0)
+		return -1;
+	for (;;) {
+		struct nlmsghdr *nlh;
+		ssize_t n;
+		int len;
+
+		n = recv(fd, rx.buf, sizeof(rx.buf), 0);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		len = n;
+		for (nlh = &rx.nlh; NLMSG_OK(nlh, len); nlh = NLMSG_NEXT(nlh, len)) {
+			if (nlh->nlmsg_seq != r.nlh.nlmsg_seq)
+				continue;
+			if (nlh->nlmsg_type == NLMSG_DONE)
+				return count;
+			if (nlh->nlmsg_type == NLMSG_ERROR) {
+				struct nlmsgerr *e = NLMSG_DATA(nlh);
+
+				errno = nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(*e)) ?
+					-e->error : EPROTO;
+				return -1;
+			}
+			/* Before 6.4 a dump ignores the handle: filter here. */
+			if (names_dev(nlh, bus, dev))
+				count++;
+		}
+	}
+}
+
+/*
+ * dlfail state BUS/DEV: "MODE NPORTS", the instance's eswitch mode and
+ * its number of ports, or the errno name of the eswitch get (ENODEV: no
+ * such instance). One program where the faults test ran devlink and jq.
+ */
+static int state(int fd, uint16_t family, const char *bus, const char *dev)
+{
+	struct result res;
+	struct req r;
+	int n;
+
+	init_req(&r, family, DEVLINK_CMD_ESWITCH_GET, DEVLINK_GENL_VERSION);
+	r.nlh.nlmsg_seq = 2;
+	put_str(&r, DEVLINK_ATTR_BUS_NAME, bus);
+	put_str(&r, DEVLINK_ATTR_DEV_NAME, dev);
+	if (nl_send(fd, &r) < 0)
+		fatal("sendmsg (eswitch get)");
+	if (read_ack(fd, r.nlh.nlmsg_seq, DEVLINK_ATTR_ESWITCH_MODE, 2, &res) < 0)
+		fatal("recv (eswitch get)");
+	if (res.err || !res.has_value) {
+		printf("%s\n", res.err ? errname(res.err) : "no mode");
+		return 1;
+	}
+	n = count_ports(fd, family, bus, dev);
+	if (n < 0) {
+		printf("%s\n", errname(errno));
+		return 1;
+	}
+	printf("%s %d\n", res.value == DEVLINK_ESWITCH_MODE_LEGACY ? "legacy" :
+	       res.value == DEVLINK_ESWITCH_MODE_SWITCHDEV ? "switchdev" : "other", n);
+	return 0;
+}
+
 static uint16_t devlink_family(int fd)
 {
 	struct result res;
@@ -282,14 +379,55 @@ static uint16_t devlink_family(int fd)
 	return res.value;
 }
 
+struct dl {
+	struct req r;
+	const char *bus, *dev;
+};
+
+static int dl_one(const char *nth, void *ctx)
+{
+	struct dl *d = ctx;
+	int fd, nth_fd, injected, err;
+	struct result res;
+	ssize_t n;
+
+	fd = nl_open();
+	nth_fd = failnth_arm_nth(nth);
+	if (nth_fd == -2)
+		return 2;
+	n = nl_send(fd, &d->r);
+	err = errno;
+	injected = failnth_disarm(nth_fd);
+	if (nth_fd >= 0)
+		close(nth_fd);
+	if (injected < 0)
+		return 2;
+	if (n < 0) {
+		printf("%s%s\n", errname(err), injected ? " injected" : "");
+		close(fd);
+		return 1;
+	}
+	if (read_ack(fd, d->r.nlh.nlmsg_seq, DEVLINK_ATTR_PORT_INDEX, 4, &res) < 0) {
+		/* ENOBUFS: the kernel could not queue the ack. */
+		printf("%s%s\n", errname(errno), injected ? " injected" : "");
+		close(fd);
+		return 1;
+	}
+	printf("%s%s%s%s\n", res.err ? errname(res.err) : "OK",
+	       injected ? " injected" : "", res.msg[0] ? ": " : "", res.msg);
+	if (!res.err && res.has_value)
+		fprintf(stderr, "%s/%s/%u\n", d->bus, d->dev, res.value);
+	close(fd);
+	return res.err ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
-	int fd, nth_fd, injected, err;
-	char *bus, *dev, *slash;
-	struct result res;
+	static struct dl d;
+	struct req *r = &d.r;
+	char *bus, *slash;
 	uint16_t family;
-	struct req r;
-	ssize_t n;
+	int fd;
 
 	if (argc < 3)
 		bad_usage();
@@ -298,26 +436,30 @@ int main(int argc, char **argv)
 	if (!slash || slash == bus || !slash[1] || strchr(slash + 1, '/'))
 		bad_usage();
 	*slash = '\0';
-	dev = slash + 1;
+	d.bus = bus;
+	d.dev = slash + 1;
 
 	fd = nl_open();
 	family = devlink_family(fd);
-	init_req(&r, family, 0, DEVLINK_GENL_VERSION);
-	r.nlh.nlmsg_seq = 2;
+	if (!strcmp(argv[1], "state") && argc == 3)
+		return state(fd, family, d.bus, d.dev);
+	close(fd);
+	init_req(r, family, 0, DEVLINK_GENL_VERSION);
+	r->nlh.nlmsg_seq = 2;
 	if (!strcmp(argv[1], "port-add") && (argc == 4 || argc == 5)) {
-		r.genl.cmd = DEVLINK_CMD_PORT_NEW;
-		put_str(&r, DEVLINK_ATTR_BUS_NAME, bus);
-		put_str(&r, DEVLINK_ATTR_DEV_NAME, dev);
-		put_u16(&r, DEVLINK_ATTR_PORT_FLAVOUR, DEVLINK_PORT_FLAVOUR_PCI_SF);
-		put_u16(&r, DEVLINK_ATTR_PORT_PCI_PF_NUMBER, parse_num(argv[3], UINT16_MAX));
+		r->genl.cmd = DEVLINK_CMD_PORT_NEW;
+		put_str(r, DEVLINK_ATTR_BUS_NAME, d.bus);
+		put_str(r, DEVLINK_ATTR_DEV_NAME, d.dev);
+		put_u16(r, DEVLINK_ATTR_PORT_FLAVOUR, DEVLINK_PORT_FLAVOUR_PCI_SF);
+		put_u16(r, DEVLINK_ATTR_PORT_PCI_PF_NUMBER, parse_num(argv[3], UINT16_MAX));
 		if (argc == 5)
-			put_u32(&r, DEVLINK_ATTR_PORT_PCI_SF_NUMBER,
+			put_u32(r, DEVLINK_ATTR_PORT_PCI_SF_NUMBER,
 				parse_num(argv[4], UINT32_MAX));
 	} else if (!strcmp(argv[1], "port-del") && argc == 4) {
-		r.genl.cmd = DEVLINK_CMD_PORT_DEL;
-		put_str(&r, DEVLINK_ATTR_BUS_NAME, bus);
-		put_str(&r, DEVLINK_ATTR_DEV_NAME, dev);
-		put_u32(&r, DEVLINK_ATTR_PORT_INDEX, parse_num(argv[3], UINT32_MAX));
+		r->genl.cmd = DEVLINK_CMD_PORT_DEL;
+		put_str(r, DEVLINK_ATTR_BUS_NAME, d.bus);
+		put_str(r, DEVLINK_ATTR_DEV_NAME, d.dev);
+		put_u32(r, DEVLINK_ATTR_PORT_INDEX, parse_num(argv[3], UINT32_MAX));
 	} else if (!strcmp(argv[1], "eswitch-set") && argc == 4) {
 		uint16_t mode;
 
@@ -327,41 +469,18 @@ int main(int argc, char **argv)
 			mode = DEVLINK_ESWITCH_MODE_SWITCHDEV;
 		else
 			mode = parse_num(argv[3], UINT16_MAX);
-		r.genl.cmd = DEVLINK_CMD_ESWITCH_SET;
-		put_str(&r, DEVLINK_ATTR_BUS_NAME, bus);
-		put_str(&r, DEVLINK_ATTR_DEV_NAME, dev);
-		put_u16(&r, DEVLINK_ATTR_ESWITCH_MODE, mode);
+		r->genl.cmd = DEVLINK_CMD_ESWITCH_SET;
+		put_str(r, DEVLINK_ATTR_BUS_NAME, d.bus);
+		put_str(r, DEVLINK_ATTR_DEV_NAME, d.dev);
+		put_u16(r, DEVLINK_ATTR_ESWITCH_MODE, mode);
 	} else if (!strcmp(argv[1], "reload") && argc == 3) {
-		r.genl.cmd = DEVLINK_CMD_RELOAD;
-		put_str(&r, DEVLINK_ATTR_BUS_NAME, bus);
-		put_str(&r, DEVLINK_ATTR_DEV_NAME, dev);
-		put_u8(&r, DEVLINK_ATTR_RELOAD_ACTION,
+		r->genl.cmd = DEVLINK_CMD_RELOAD;
+		put_str(r, DEVLINK_ATTR_BUS_NAME, d.bus);
+		put_str(r, DEVLINK_ATTR_DEV_NAME, d.dev);
+		put_u8(r, DEVLINK_ATTR_RELOAD_ACTION,
 		       DEVLINK_RELOAD_ACTION_DRIVER_REINIT);
 	} else {
 		bad_usage();
 	}
-
-	nth_fd = failnth_arm();
-	if (nth_fd == -2)
-		return 2;
-	n = nl_send(fd, &r);
-	err = errno;
-	injected = failnth_disarm(nth_fd);
-	if (injected < 0)
-		return 2;
-	if (n < 0) {
-		printf("%s%s\n", errname(err), injected ? " injected" : "");
-		return 1;
-	}
-	if (read_ack(fd, r.nlh.nlmsg_seq, DEVLINK_ATTR_PORT_INDEX, 4, &res) < 0) {
-		/* ENOBUFS: the kernel could not queue the ack. */
-		printf("%s%s\n", errname(errno), injected ? " injected" : "");
-		return 1;
-	}
-	printf("%s%s%s%s\n", res.err ? errname(res.err) : "OK",
-	       injected ? " injected" : "", res.msg[0] ? ": " : "", res.msg);
-	if (!res.err && res.has_value)
-		fprintf(stderr, "%s/%s/%u\n", bus, dev, res.value);
-	close(fd);
-	return res.err ? 1 : 0;
+	return failnth_main(dl_one, &d);
 }

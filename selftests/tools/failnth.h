@@ -2,7 +2,9 @@
 /*
  * Arming /proc/self/fail-nth around one system call, for wr and dlfail:
  * with WR_FAIL_NTH=N in the environment the Nth allocation of the call
- * fails, and nothing before or after it is counted.
+ * fails, and nothing before or after it is counted. With WR_FAIL_SERVE=1
+ * the tool makes the call once for each N read from standard input
+ * (failnth_main()).
  */
 #ifndef _FAILNTH_H
 #define _FAILNTH_H
@@ -13,10 +15,9 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Arms fail-nth from WR_FAIL_NTH: its fd, -1 without it, -2 on error. */
-static inline int failnth_arm(void)
+/* Arms fail-nth to fail the NTH allocation: its fd, -1 if NTH is NULL, -2 on error. */
+static inline int failnth_arm_nth(const char *nth)
 {
-	const char *nth = getenv("WR_FAIL_NTH");
 	int fd;
 
 	if (!nth)
@@ -27,6 +28,12 @@ static inline int failnth_arm(void)
 		return -2;
 	}
 	return fd;
+}
+
+/* Arms fail-nth from WR_FAIL_NTH: its fd, -1 without it, -2 on error. */
+static inline int failnth_arm(void)
+{
+	return failnth_arm_nth(getenv("WR_FAIL_NTH"));
 }
 
 /* Disarms it: 1 if the failure was injected, 0 if not, -1 on error. */
@@ -42,6 +49,30 @@ static inline int failnth_disarm(int fd)
 	if (write(fd, "0", 1) < 0)
 		return -1;
 	return injected;
+}
+
+/*
+ * A tool's main ends here with its one call, ONE(nth, ctx), which prints
+ * one result line and returns the exit status (2: a setup error). With
+ * WR_FAIL_SERVE=1 in the environment the tool instead serves attempts:
+ * for each line of standard input, a number N, it makes the call once
+ * with the Nth allocation failing and prints that result, until end of
+ * input or a setup error. The faults test runs it as a coprocess, so its
+ * hundreds of attempts cost one program start, not one each.
+ */
+static inline int failnth_main(int (*one)(const char *nth, void *ctx), void *ctx)
+{
+	char line[32];
+	int ret = 0;
+
+	if (!getenv("WR_FAIL_SERVE"))
+		return one(getenv("WR_FAIL_NTH"), ctx);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	while (ret != 2 && fgets(line, sizeof(line), stdin)) {
+		line[strcspn(line, "\n")] = '\0';
+		ret = one(line, ctx);
+	}
+	return ret == 2 ? 2 : 0;
 }
 
 #endif /* _FAILNTH_H */
