@@ -40,7 +40,14 @@ snap() {
 MDEVS=/sys/bus/mdev/devices/%s/remove
 UP_CREATE=/sys/class/mdev_bus/mtty/mdev_supported_types/mtty-1/create
 SAMPLE_CREATE=/sys/class/mdev_bus/msample1/mdev_supported_types/msample-1/create
-BENCH_CREATE=/sys/class/mdev_bus/mdevfw_bench1/mdev_supported_types/mdevfw_bench-x/create
+# The bench parent's type "x". Its directory is named as upstream mdev
+# names it, "<the parent device's driver>-x", and the bench parent is a
+# root device without a driver: find it by its type's name alone.
+bench_create() {
+	local c=(/sys/class/mdev_bus/mdevfw_bench$1/mdev_supported_types/*-x/create)
+	[ ${#c[@]} = 1 ] && [ -e "${c[0]}" ] || { echo "bench: no type x on mdevfw_bench$1" >&2; return 1; }
+	echo "${c[0]}"
+}
 FLOOR_CREATE=/sys/devices/mdevfw_floor/types/x/create
 FLOOR_RM=/sys/bus/mdevfw_floor/devices/%s/remove
 export BENCH_SAMPLES=$OUT/samples
@@ -174,6 +181,7 @@ for ((round = 1; round <= ROUNDS; round++)); do
 	load_ours
 	msample_new 1 24 >/dev/null
 	echo 1 >/sys/devices/mdevfw_bench/new_parent
+	BENCH_CREATE=$(bench_create 1) || exit 1
 	# The floor's two extra types add, one at a time, what mdevfw does
 	# beyond registering a device: the breakdown.
 	mb cycle "$ITERS" 2 sample.c1 "$SAMPLE_CREATE" "$MDEVS" bench.c1 "$BENCH_CREATE" "$MDEVS" \
@@ -246,7 +254,7 @@ unreg() {
 	local name=$1 live=$2 loaders=$3 create pids=() i
 	id=$((id + 1))
 	echo $id >/sys/devices/mdevfw_bench/new_parent
-	create=/sys/class/mdev_bus/mdevfw_bench$id/mdev_supported_types/mdevfw_bench-x/create
+	create=$(bench_create $id) || exit 1
 	[ "$live" = 0 ] || "$MB" populate "$create" d0000000 0 "$live" >/dev/null
 	for ((i = 0; i < loaders; i++)); do
 		"$MB" load "$create" "$MDEVS" "e000000$i" >>"$OUT/load.txt" &
