@@ -6,8 +6,8 @@
 #   make check        install what is needed, build the test kernels, lint,
 #                     run every test; ends with "N passed, N failed"
 #   make demo         the walk-through, in the VM
-#   make vfio-guest   a Linux guest under QEMU drives an mdev (nested TCG:
-#                     minutes, so not in make check)
+#   make vfio-guest   make check's test of a Linux guest under QEMU driving
+#                     an mdev, alone (stock lane)
 #   make vm-run CMD='...' [LANE=uml-debug]
 #   make soak [SECS=600]  the stress test, long, on two CPUs (x86-debug-smp)
 #   make install      modules, header, Module.symvers and udev rules

@@ -284,7 +284,8 @@ static int names_dev(struct nlmsghdr *nlh, const char *bus, const char *dev)
 }
 
 /* The number of ports of @bus/@dev in a port dump, or -1 with errno. */
-static int count_ports(int fd, uint16_t family, const char *bus, const char *dev)
+static int count_ports(int fd, uint16_t family, const char *bus,
+		       const char *dev)
 {
 	int count = 0;
 	struct req r;
@@ -311,8 +312,18 @@ static int count_ports(int fd, uint16_t family, const char *bus, const char *dev
 		for (nlh = &rx.nlh; NLMSG_OK(nlh, len); nlh = NLMSG_NEXT(nlh, len)) {
 			if (nlh->nlmsg_seq != r.nlh.nlmsg_seq)
 				continue;
-			if (nlh->nlmsg_type == NLMSG_DONE)
+			if (nlh->nlmsg_type == NLMSG_DONE) {
+				int ret = 0;
+
+				/* A dump that failed says so in its DONE. */
+				if (nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(ret)))
+					memcpy(&ret, NLMSG_DATA(nlh), sizeof(ret));
+				if (ret < 0) {
+					errno = -ret;
+					return -1;
+				}
 				return count;
+			}
 			if (nlh->nlmsg_type == NLMSG_ERROR) {
 				struct nlmsgerr *e = NLMSG_DATA(nlh);
 

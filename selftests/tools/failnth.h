@@ -15,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Arms fail-nth to fail the NTH allocation: its fd, -1 if NTH is NULL, -2 on error. */
+/* Arms fail-nth for the NTH allocation: its fd, -1 without NTH, -2 on error. */
 static inline int failnth_arm_nth(const char *nth)
 {
 	int fd;
@@ -60,7 +60,8 @@ static inline int failnth_disarm(int fd)
  * input or a setup error. The faults test runs it as a coprocess, so its
  * hundreds of attempts cost one program start, not one each.
  */
-static inline int failnth_main(int (*one)(const char *nth, void *ctx), void *ctx)
+static inline int failnth_main(int (*one)(const char *nth, void *ctx),
+			       void *ctx)
 {
 	char line[32];
 	int ret = 0;
