@@ -166,6 +166,17 @@ static const char *errname(int err)
 	return num;
 }
 
+/* One datagram into rx: its length, or -1 with errno (EINTR retried). */
+static int nl_recv(int fd)
+{
+	ssize_t n;
+
+	do {
+		n = recv(fd, rx.buf, sizeof(rx.buf), 0);
+	} while (n < 0 && errno == EINTR);
+	return n;
+}
+
 /*
  * Read until the ack of request @seq and fill @res, with the value of
  * attribute @attr (@size 2 or 4 bytes) of a reply if there is one.
@@ -177,16 +188,10 @@ static int read_ack(int fd, uint32_t seq, unsigned short attr, int size,
 	memset(res, 0, sizeof(*res));
 	for (;;) {
 		struct nlmsghdr *nlh;
-		ssize_t n;
-		int len;
+		int len = nl_recv(fd);
 
-		n = recv(fd, rx.buf, sizeof(rx.buf), 0);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
+		if (len < 0)
 			return -1;
-		}
-		len = n;
 		for (nlh = &rx.nlh; NLMSG_OK(nlh, len);
 		     nlh = NLMSG_NEXT(nlh, len)) {
 			struct nlmsgerr *e = NLMSG_DATA(nlh);
@@ -299,16 +304,10 @@ static int count_ports(int fd, uint16_t family, const char *bus,
 		return -1;
 	for (;;) {
 		struct nlmsghdr *nlh;
-		ssize_t n;
-		int len;
+		int len = nl_recv(fd);
 
-		n = recv(fd, rx.buf, sizeof(rx.buf), 0);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
+		if (len < 0)
 			return -1;
-		}
-		len = n;
 		for (nlh = &rx.nlh; NLMSG_OK(nlh, len); nlh = NLMSG_NEXT(nlh, len)) {
 			if (nlh->nlmsg_seq != r.nlh.nlmsg_seq)
 				continue;
