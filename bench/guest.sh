@@ -211,6 +211,7 @@ done
 
 load_ours
 echo 1 >/sys/devices/mdevfw_bench/new_parent
+BENCH_CREATE=$(bench_create 1) || exit 1
 
 #
 # 2. Scaling: cost per cycle at 1 .. 100k live, ours and the floor taking
