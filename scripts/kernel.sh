@@ -9,8 +9,9 @@
 #
 # A flavour whose name ends in a series, such as uml-debug-6.1, builds from
 # that series' source (linux-source-6.1); any other from linux-source-6.12.
-# UML flavours get the source patches of their series: kernel/*-SERIES.patch,
-# or for 6.12 the kernel/*.patch that name no series.
+# The source gets the patches of its series: kernel/*-SERIES.patch, or for
+# 6.12 the kernel/*.patch that name no series. All flavours of a series
+# share one patched tree, so each flavour's key has all of them.
 #
 # The build directory is keyed by the source package version and a hash of
 # the fragment, under ${XDG_CACHE_HOME:-$HOME/.cache}/mdevfw/. It is taken
@@ -41,18 +42,16 @@ case $ver in
 ''|'(none)') echo "kernel.sh: linux-source-$series is not installed" >&2; exit 2 ;;
 esac
 tarball=/usr/src/linux-source-$series.tar.xz
-# Patches to the source are part of the UML flavours' key.
+# Patches to the source are part of the key.
 patches=()
-if [[ $flavour == uml-* ]]; then
-	for p in "$top"/kernel/*.patch; do
-		[ -e "$p" ] || continue
-		if [ "$series" = 6.12 ]; then
-			[[ $p =~ -[0-9]+\.[0-9]+\.patch$ ]] || patches+=("$p")
-		else
-			[[ $p == *-"$series".patch ]] && patches+=("$p")
-		fi
-	done
-fi
+for p in "$top"/kernel/*.patch; do
+	[ -e "$p" ] || continue
+	if [ "$series" = 6.12 ]; then
+		[[ $p =~ -[0-9]+\.[0-9]+\.patch$ ]] || patches+=("$p")
+	else
+		[[ $p == *-"$series".patch ]] && patches+=("$p")
+	fi
+done
 hash=$(cat "$frag" "${patches[@]}" | sha256sum | cut -c1-12)
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/mdevfw
 src=$cache/src-$ver/linux-source-$series
@@ -78,8 +77,9 @@ if [ ! -f "$src/.mdevfw-extracted" ]; then
 	tar -xJf "$tarball" -C "$cache/src-$ver"
 	touch "$src/.mdevfw-extracted"
 fi
-# Apply each patch once; the stamp lists what was applied. The patches
-# touch only arch/um, so applying one never disturbs another flavour.
+# Apply each patch once; the stamp lists what was applied. A flavour
+# built before a patch came has another key, so it is never taken for
+# one built with it.
 for p in "${patches[@]}"; do
 	sum=$(sha256sum <"$p" | cut -c1-12)
 	grep -qx "$sum" "$src/.mdevfw-extracted" && continue
