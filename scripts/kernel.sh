@@ -10,8 +10,10 @@
 # A flavour whose name ends in a series, such as uml-debug-6.1, builds from
 # that series' source (linux-source-6.1); any other from linux-source-6.12.
 # The source gets the patches of its series: kernel/*-SERIES.patch, or for
-# 6.12 the kernel/*.patch that name no series. All flavours of a series
-# share one patched tree, so each flavour's key has all of them.
+# 6.12 the kernel/*.patch that name no series. Each set of patches has a
+# tree of its own (src-VERSION-PATCHHASH), patched once when it is
+# extracted and never changed after, which every flavour of the series
+# shares; so each flavour's key has all of them.
 #
 # The build directory is keyed by the source package version and a hash of
 # the fragment, under ${XDG_CACHE_HOME:-$HOME/.cache}/mdevfw/. It is taken
@@ -53,8 +55,10 @@ for p in "$top"/kernel/*.patch; do
 	fi
 done
 hash=$(cat "$frag" "${patches[@]}" | sha256sum | cut -c1-12)
+phash=$(cat /dev/null "${patches[@]}" | sha256sum | cut -c1-12)
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/mdevfw
-src=$cache/src-$ver/linux-source-$series
+srcdir=$cache/src-$ver-$phash
+src=$srcdir/linux-source-$series
 out=$cache/$flavour-$ver-$hash
 stamp=$out/.mdevfw-complete
 
@@ -65,29 +69,25 @@ if [ "$flavour" != --src ] && [ -f "$stamp" ]; then
 fi
 
 mkdir -p "$cache"
-# One caller at a time extracts or patches the source, and one at a time
-# builds a flavour: others wait, then find the stamp. (Two checkouts, or
-# make check beside make demo, share the cache.)
+# One caller at a time extracts and patches a source tree, and one at a
+# time builds a flavour: others wait, then find the stamp. (Two
+# checkouts, or make check beside make demo, share the cache.) A tree is
+# whole, with all its patches, once its stamp exists; a checkout with
+# other patches gets another tree.
 exec 8>"$cache/.kernel-src.lock"
 flock 8
 if [ ! -f "$src/.mdevfw-extracted" ]; then
-	echo "kernel.sh: extracting $tarball ($ver)"
-	rm -rf "$cache/src-$ver"
-	mkdir -p "$cache/src-$ver"
-	tar -xJf "$tarball" -C "$cache/src-$ver"
+	echo "kernel.sh: extracting $tarball ($ver, patches $phash)"
+	rm -rf "$srcdir"
+	mkdir -p "$srcdir"
+	tar -xJf "$tarball" -C "$srcdir"
+	for p in "${patches[@]}"; do
+		echo "kernel.sh: applying $(basename "$p")"
+		patch -s -d "$src" -p1 --forward <"$p" ||
+			{ echo "kernel.sh: $p does not apply" >&2; rm -rf "$srcdir"; exit 1; }
+	done
 	touch "$src/.mdevfw-extracted"
 fi
-# Apply each patch once; the stamp lists what was applied. A flavour
-# built before a patch came has another key, so it is never taken for
-# one built with it.
-for p in "${patches[@]}"; do
-	sum=$(sha256sum <"$p" | cut -c1-12)
-	grep -qx "$sum" "$src/.mdevfw-extracted" && continue
-	echo "kernel.sh: applying $(basename "$p")"
-	patch -s -d "$src" -p1 --forward <"$p" || { echo "kernel.sh: $p does not apply" >&2; exit 1; }
-	echo "$sum" >>"$src/.mdevfw-extracted"
-done
-
 flock -u 8
 if [ "$flavour" = --src ]; then
 	echo "$src"

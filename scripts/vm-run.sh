@@ -47,7 +47,8 @@ done
 cmd="$*"
 [ -n "$cmd$plan" ] || { echo "usage: vm-run.sh [--lane L] [--timeout S] [--expect KIND] CMD" >&2; exit 2; }
 
-ksrc=$("$top/scripts/kernel.sh" --src | tail -1)
+ksrc=$("$top/scripts/kernel.sh" --src) || { echo "vm-run: no kernel source: $ksrc" >&2; exit 125; }
+ksrc=${ksrc##*$'\n'}
 moddir=$top/.build/$lane
 # A failed build leaves no stamp: never test the modules of an older one.
 if [ ! -e "$moddir/.built" ]; then
