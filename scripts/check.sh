@@ -14,20 +14,19 @@
 #      qemu: for stock and then stock-6.1, the distro kernel and headers,
 #        the modules, the DKMS-style vendor build and the tests;
 #        checkpatch; once the x86 kernel is there, its modules and tests;
-#        then its share of the UML boots (run.sh --claim).
+#        then its share of the UML boots (run.sh --claim), 6.12's and
+#        then 6.1's.
 #      With the kernels cached, nothing waits for the stock preparation.
 # Every phase prints its time, and a table of them ends the run. The last
 # line is "N passed, N failed".
 #
 # MDEVFW_LANES limits the lanes (default:
-# uml-debug,x86-debug-smp,stock,stock-6.1); the naive lanes come with
-# their uml-debug lane. uml-debug-6.1 passes (MDEVFW_LANES=uml-debug-6.1
-# or the whole list) but is not in the default: with it a new machine's
-# cold run took 79 minutes here, too near CI's 90 (testing.rst).
+# uml-debug,uml-debug-6.1,x86-debug-smp,stock,stock-6.1); the naive lanes
+# come with their uml-debug lane.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
-lanes=${MDEVFW_LANES:-uml-debug,x86-debug-smp,stock,stock-6.1}
+lanes=${MDEVFW_LANES:-uml-debug,uml-debug-6.1,x86-debug-smp,stock,stock-6.1}
 export MDEVFW_RESULTS=$top/.build/results.txt
 mkdir -p .build
 : >"$MDEVFW_RESULTS"
@@ -95,7 +94,7 @@ build() {
 
 step "packages"
 pkgs=(linux-source-6.12 linux-source-6.1 build-essential flex bison bc libelf-dev libssl-dev xz-utils
-      cpio perl jq python3 kmod iproute2 mdevctl udev sparse qemu-system-x86 busybox-static)
+      cpio perl jq python3 python3-yaml kmod iproute2 mdevctl udev sparse qemu-system-x86 busybox-static)
 # Without their recommends: libvirt's daemon (the lxc, vbox and xen
 # drivers, lvm2: the libvirt test runs its node-device driver alone), and
 # dkms (the host's linux-headers-amd64: the builds use the stock lanes'
@@ -137,14 +136,15 @@ echo "free under $cache: $free_mb MB, need about $need_mb MB"
 [ "$free_mb" -ge "$need_mb" ] || fatal "free disk: need $need_mb MB under $cache, have $free_mb MB"
 
 step "kernel source"
-ksrc=$(scripts/kernel.sh --src | tail -1) || fatal "extract the kernel source"
+ksrc=$(scripts/kernel.sh --src 2>&1) || { echo "$ksrc"; fatal "extract the kernel source"; }
+ksrc=${ksrc##*$'\n'}
 
 # The kernels build in the background: the UML ones one after the other,
 # the x86 one at the same time as them. A fifo for each says when it is
 # done, so nothing polls. Each fifo is held open for reading and writing
-# here, so a write never waits for its reader. Fds 7 to 9: under
-# "make -jN check" a jobserver's pipe may be 3 and 4, and a sub-make would
-# take a fifo there for it. On a new machine the x86 kernel and then its
+# here, so a write never waits for its reader. Fds 5 to 9 (5 and 6 for
+# the pipelines, below): under "make -jN check" a jobserver's pipe may be
+# 3 and 4, and a sub-make would take a fifo there for it. On a new machine the x86 kernel and then its
 # lane's boot are the longest path: built after the UML one, it started
 # only once the UML kernel was done; beside it, it takes what the UML
 # tests (one core) and the stock lanes leave.
@@ -156,6 +156,11 @@ f=.build/uml-built.fifo
 rm -f "$f"
 mkfifo "$f"
 exec 6<>"$f"
+# Fd 5: the same for UML 6.1's modules ("uml61-built 0").
+f=.build/uml61-built.fifo
+rm -f "$f"
+mkfifo "$f"
+exec 5<>"$f"
 claims=.build/claims
 rm -rf "$claims"
 uml_lanes=uml-debug,uml-debug-naive,uml-debug-naive-active
@@ -167,6 +172,8 @@ for k in 7:uml-debug 8:uml-debug-6.1 9:x86-debug; do
 	: >"$(klog "${k#*:}")"
 done
 kpids=()
+kpid_uml=
+kpid_x86=
 (
 	scripts/kernel.sh uml-debug >>"$(klog uml-debug)" 2>&1
 	echo "uml-debug $?" >&7
@@ -175,23 +182,30 @@ kpids=()
 		echo "uml-debug-6.1 $?" >&8
 	fi
 ) &
+kpid_uml=$!
 kpids+=($!)
 if has_lane x86-debug-smp; then
 	(
 		scripts/kernel.sh x86-debug >>"$(klog x86-debug)" 2>&1
 		echo "x86-debug $?" >&9
 	) &
+	kpid_x86=$!
 	kpids+=($!)
 fi
 kernel_ready() {
-	local name rc fd log
+	local name= rc= fd log pid
 	case $1 in
-	uml-debug) fd=7 ;;
-	uml-debug-6.1) fd=8 ;;
-	*) fd=9 ;;
+	uml-debug) fd=7 pid=$kpid_uml ;;
+	uml-debug-6.1) fd=8 pid=$kpid_uml ;;
+	*) fd=9 pid=$kpid_x86 ;;
 	esac
 	log=$(klog "$1")
-	read -r name rc <&$fd
+	# Bounded by the builder's life: one that died says nothing.
+	until read -t 30 -r name rc <&$fd; do
+		kill -0 "$pid" 2>/dev/null && continue
+		read -t 1 -r name rc <&$fd || name="nothing (its builder died)"
+		break
+	done
 	grep -E "^kernel.sh: $1: cached|^kernel.sh: built $1 " "$log" | sed 's/^/   /'
 	[ "$name" = "$1" ] || { record FAIL "kernels: expected $1, got $name"; return 1; }
 	if [ "$rc" != 0 ]; then
@@ -248,8 +262,9 @@ uml_pipeline() {
 	phase_name=
 	phase_t=$(date +%s)
 	step "waiting for the uml-debug kernel"
-	kernel_ready uml-debug || { echo "uml-built 1" >&6; return; }
-	if has_lane uml-debug; then
+	if ! kernel_ready uml-debug; then
+		echo "uml-built 1" >&6
+	elif has_lane uml-debug; then
 		step "uml-debug: modules (W=1), naive builds"
 		build uml-debug
 		build uml-debug-naive
@@ -274,8 +289,9 @@ uml_pipeline() {
 		step "uml-debug-6.1: modules (W=1), naive build"
 		build uml-debug-6.1
 		build uml-debug-6.1-naive
+		echo "uml61-built 0" >&5
 		step "tests: uml-debug-6.1 and its naive lane"
-		tests uml-debug-6.1,uml-debug-6.1-naive
+		tests uml-debug-6.1,uml-debug-6.1-naive --claim "$claims"
 	fi
 }
 step "the uml and qemu pipelines"
@@ -283,7 +299,7 @@ main_t=$phase_t
 # Its last act is its marker: a pipeline that died is a failure.
 # Whatever becomes of it, it tells the qemu pipeline once it is done, so
 # that a wait for its modules cannot hang.
-( trap 'echo "uml-built 1" >&6' EXIT; uml_pipeline; step end; touch "$phasedir/uml.done" ) 2>&1 |
+( trap 'echo "uml-built 1" >&6; echo "uml61-built 1" >&5' EXIT; uml_pipeline; step end; touch "$phasedir/uml.done" ) 2>&1 |
 	sed -u 's/^/[uml] /' &
 upid=$!
 
@@ -318,17 +334,23 @@ if has_lane x86-debug-smp; then
 fi
 # Then the UML boots that the uml pipeline has not claimed, two VMs at a
 # time: the UML pipeline is the longer.
-if has_lane uml-debug; then
-	step "waiting for the uml modules"
-	# Bounded by the pipeline's life: one killed outright says nothing.
-	until read -t 30 -r _ urc <&6; do
-		kill -0 "$upid" 2>/dev/null || { urc=1; break; }
+# claim_boots FD NAME LANES: once the uml pipeline says on FD that NAME's
+# modules are built, the boots of LANES it has not claimed yet. Bounded
+# by the pipeline's life: one killed outright says nothing.
+claim_boots() {
+	local urc=
+	step "waiting for the $2 modules"
+	until read -t 30 -r _ urc <&"$1"; do
+		kill -0 "$upid" 2>/dev/null && continue
+		read -t 1 -r _ urc <&"$1" || urc=1
+		break
 	done
-	if [ "$urc" = 0 ]; then
-		step "tests: uml boots the uml pipeline has not claimed"
-		tests "$uml_lanes" --claim "$claims"
-	fi
-fi
+	[ "$urc" = 0 ] || return 0
+	step "tests: $2 boots the uml pipeline has not claimed"
+	tests "$3" --claim "$claims"
+}
+has_lane uml-debug && claim_boots 6 uml "$uml_lanes"
+has_lane uml-debug-6.1 && claim_boots 5 uml-debug-6.1 uml-debug-6.1,uml-debug-6.1-naive
 step "waiting for the uml pipeline"
 wait "$upid"
 [ -e "$phasedir/uml.done" ] || record FAIL "the uml pipeline ended before its end"
