@@ -61,8 +61,11 @@ srcdir=$cache/src-$ver-$phash
 src=$srcdir/linux-source-$series
 out=$cache/$flavour-$ver-$hash
 stamp=$out/.mdevfw-complete
+# Built, and from this set of patches' own tree (not from a tree that a
+# kernel.sh before the one-tree-per-set layout patched in place).
+cached() { [ -f "$stamp" ] && [ "$(readlink "$out/source")" = "$src" ]; }
 
-if [ "$flavour" != --src ] && [ -f "$stamp" ]; then
+if [ "$flavour" != --src ] && cached; then
 	echo "kernel.sh: $flavour: cached"
 	echo "$out"
 	exit 0
@@ -74,7 +77,7 @@ mkdir -p "$cache"
 # checkouts, or make check beside make demo, share the cache.) A tree is
 # whole, with all its patches, once its stamp exists; a checkout with
 # other patches gets another tree.
-exec 8>"$cache/.kernel-src.lock"
+exec 8>"$srcdir.lock"
 flock 8
 if [ ! -f "$src/.mdevfw-extracted" ]; then
 	echo "kernel.sh: extracting $tarball ($ver, patches $phash)"
@@ -95,7 +98,7 @@ if [ "$flavour" = --src ]; then
 fi
 exec 9>"$cache/.kernel-$flavour.lock"
 flock 9
-if [ -f "$stamp" ]; then
+if cached; then
 	echo "kernel.sh: $flavour: cached"
 	echo "$out"
 	exit 0
@@ -113,6 +116,25 @@ for old in $(ls -dtr "$cache/$flavour"-* 2>/dev/null); do
 	[[ ${old#"$cache/$flavour"-} =~ ^[0-9]+\.[0-9]+- ]] && continue
 	echo "kernel.sh: short of disk: removing $old"
 	rm -rf "$old"
+	free_kb=$(df -Pk "$cache" | awk 'NR == 2 { print $4 }')
+done
+# Then source trees that no finished build was made from, but this one's,
+# and none that another caller is extracting (its lock is taken).
+for old in "$cache"/src-*/; do
+	[ "$free_kb" -lt "$need_kb" ] || break
+	old=${old%/}
+	[ "$old" != "$srcdir" ] || continue
+	used=0
+	for l in "$cache"/*/source; do
+		[ -f "${l%/source}/.mdevfw-complete" ] || continue
+		[[ $(readlink "$l") == "$old"/* ]] && used=1
+	done
+	[ $used = 0 ] || continue
+	exec 7>"$old.lock"
+	flock -n 7 || continue
+	echo "kernel.sh: short of disk: removing $old"
+	rm -rf "$old"
+	exec 7>&-
 	free_kb=$(df -Pk "$cache" | awk 'NR == 2 { print $4 }')
 done
 if [ "$free_kb" -lt "$need_kb" ]; then
