@@ -4,7 +4,7 @@
 # make vfio-guest: a Linux guest drives an mdev of the sample through QEMU's
 # vfio-pci (selftests/vfio_guest.sh), on the stock lane: Debian's kernel
 # runs both the test VM and, under QEMU nested in it, the guest. make check
-# runs the same test in its stock boots; this runs it alone. Prints the
+# runs the same test in its stock-6.1 boot; this runs it alone, on 6.12. Prints the
 # test's TAP, its time, and ends with "N passed, N failed".
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)

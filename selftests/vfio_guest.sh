@@ -12,7 +12,7 @@
 #   vfio_guest.sh [STOCK_CACHE]  (scripts/stock.sh's directory: vmlinuz;
 #                                without it, the image this VM booted)
 #
-# It runs in make check's stock boots, and alone with `make vfio-guest`
+# It runs in make check's stock-6.1 boot, and alone with `make vfio-guest`
 # (scripts/vfio-guest.sh). Nested emulation (TCG inside TCG) takes about
 # two minutes. No sleeps: the host waits on the tty and on QEMU, with
 # bounds.

@@ -7,9 +7,7 @@
 # as for any VFIO user; sysfs remove and the parent's delete ask the
 # user to let go through the request eventfd and finish once it has,
 # which tears the migration file down. Then a bounded fuzz of the data
-# stream, fault injection of the migration's allocations, and devlink's
-# migratable port function (mlx5's rule: it changes only while the
-# function is inactive; off, VFIO refuses migration). The log
+# stream, and fault injection of the migration's allocations. The log
 # must stay clean (no splat, leak or hung task).
 #
 #   vfio_migrate_lifetime.sh group|cdev
@@ -18,7 +16,7 @@
 mode=${1:?usage: vfio_migrate_lifetime.sh group|cdev}
 STATES="5 1 3 4 6 7"	# RUNNING_P2P STOP STOP_COPY RESUMING PRE_COPY PRE_COPY_P2P
 ktap_print_header
-ktap_set_plan 61
+ktap_set_plan 56
 mdevfw_load sample || ktap_exit_fail_msg "cannot load the modules"
 case $mode in
 group) mdevfw_kmod vfio_iommu_type1 || ktap_exit_fail_msg "no vfio_iommu_type1" ;;
@@ -76,66 +74,14 @@ $BUSY"
 	n=$((n + 1))
 done
 
-# devlink's port function "migratable" on an SF port: upstream devlink
-# takes it for VF ports only; the 6.12 test kernels carry
-# kernel/devlink-sf-migratable.patch, which lets the driver decide for SF
-# ports too, and Debian's kernels refuse it (Documentation/devlink.rst).
+# Two mdevs for the fuzz, in switchdev mode (devlink_migratable.sh
+# tests the ports' migratable function).
 D=msample/msample1
 msample_new 1 4 >/dev/null
 devlink dev eswitch set $D mode switchdev
 T2=$(type_dir msample1 msample-2)
 S=$(create "$T2")
 U=$(create "$T2")
-# Debian 12's devlink (iproute2 6.1) has no "migratable": the kernel's
-# YNL client sends it.
-ynl() {
-	python3 "$MDEVFW_KSRC/tools/net/ynl/cli.py" --no-schema --output-json \
-		--spec "$MDEVFW_KSRC/Documentation/netlink/specs/devlink.yaml" "$@" 2>&1 |
-		tr -s '[:space:]' ' '
-}
-# mig_set 0|1: the capability's bit (selector 2) cleared or set.
-mig_set() {
-	ynl --do port-set --json '{"bus-name": "msample", "dev-name": "msample1",
-		"port-index": 0, "port-function": {"caps": {"value": '$(($1 * 2))', "selector": 2}}}'
-}
-mig_get() {
-	ynl --do port-get --json '{"bus-name": "msample", "dev-name": "msample1",
-		"port-index": 0}' | jq -c '."port-function".caps // "none"' 2>&1
-}
-fn_state() { devlink port function set $D/0 state "$1"; }
-# Through VFIO: "ready closed" if the mdev migrates, "error ENOTTY" if not.
-mig_vfio() { "$MDEVFW_TOOLS/vfio_migrate" --hold "$mode" "$S" 1 </dev/null | paste -sd' '; }
-# The lanes that boot a 6.12 test kernel (scripts/vm-run.sh) have the
-# patch; the stock lanes and UML 6.1 do not.
-case ${MDEVFW_LANE:-} in
-uml-debug|uml-debug-naive*|uml-bench|x86-debug-smp)
-	check "devlink: port 0's function shows migratable on" "$(mig_get)" \
-		'{"value":["migratable-bit"],"selector":["migratable-bit"]}'
-	check "devlink: migratable off refused while the function is active" \
-		"$(mig_set 0 | grep -o "error: -[0-9]* extack: {'msg': '[^']*'}")" \
-		"error: -16 extack: {'msg': 'mdevfw: migratable changes only while the function is inactive; set state inactive first'}"
-	fn_state inactive
-	check "devlink: migratable off with the function inactive" \
-		"$(mig_set 0)|$(mig_get)" 'null |{"value":[],"selector":["migratable-bit"]}'
-	fn_state active
-	check "VFIO: migration refused once migratable is off" "$(mig_vfio)" "error ENOTTY"
-	fn_state inactive
-	check "devlink: migratable on again, and the mdev migrates" \
-		"$(mig_set 1)|$(mig_get)|$(fn_state active; mig_vfio)" \
-		'null |{"value":["migratable-bit"],"selector":["migratable-bit"]}|ready closed'
-	;;
-*)
-	refusal="error: -95 extack: {'msg': 'migratable function attribute supported for VFs only'}"
-	refused() { grep -o "error: -[0-9]* extack: {'msg': '[^']*'}"; }
-	check "devlink: no migratable shown for an SF port" "$(mig_get)" '"none"'
-	check "devlink: migratable off refused: for VFs only" "$(mig_set 0 | refused)" "$refusal"
-	fn_state inactive
-	check "devlink: refused with the function inactive too" "$(mig_set 0 | refused)" "$refusal"
-	check "devlink: migratable on refused too" "$(mig_set 1 | refused)" "$refusal"
-	fn_state active
-	check "VFIO: the mdev still migrates" "$(mig_vfio)" "ready closed"
-	;;
-esac
 
 # The data stream, fuzzed: every stream is refused with one of its
 # errnos, or taken with the device working after it.
