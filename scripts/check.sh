@@ -21,12 +21,16 @@
 # line is "N passed, N failed".
 #
 # MDEVFW_LANES limits the lanes (default:
-# uml-debug,uml-debug-6.1,x86-debug-smp,stock,stock-6.1); the naive lanes
-# come with their uml-debug lane.
+# uml-debug,x86-debug-smp,stock,stock-6.1); the naive lanes come with
+# their uml-debug lane. uml-debug-6.1 passes (MDEVFW_LANES=uml-debug,
+# uml-debug-6.1,x86-debug-smp,stock,stock-6.1) and fits CI's time (a cold
+# run with it: 65 minutes), but is not in the default: in one warm run its
+# UML kernel spun with interrupts off at the start of eswitch, a hang not
+# understood yet (testing.rst).
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
-lanes=${MDEVFW_LANES:-uml-debug,uml-debug-6.1,x86-debug-smp,stock,stock-6.1}
+lanes=${MDEVFW_LANES:-uml-debug,x86-debug-smp,stock,stock-6.1}
 export MDEVFW_RESULTS=$top/.build/results.txt
 mkdir -p .build
 : >"$MDEVFW_RESULTS"
