@@ -149,9 +149,9 @@ ksrc=${ksrc##*$'\n'}
 # here, so a write never waits for its reader. Fds 5 to 9 (5 and 6 for
 # the pipelines, below): under "make -jN check" a jobserver's pipe may be
 # 3 and 4, and a sub-make would take a fifo there for it. On a new
-# machine the x86 kernel and then its lane's boot are the longest path: built after the UML one, it started
-# only once the UML kernel was done; beside it, it takes what the UML
-# tests (one core) and the stock lanes leave.
+# machine the x86 kernel and then its lane's boot are the longest path:
+# it builds beside the UML ones, the UML tests (one core) and the stock
+# lanes.
 klog() { echo ".build/kernel.$1.log"; }
 # Fd 6: the uml pipeline says when the modules for the UML boots are
 # built ("uml-built 0"), or that there will be none; the qemu pipeline,
