@@ -14,8 +14,10 @@
 # (selftests/naive/naive.patch, the seed's SRCU ordering) and
 # uml-debug-naive-active (selftests/naive/naive-active.patch, create
 # blocking with its active reference held). Debian 12's default 6.1:
-# stock-6.1 (its image and headers), uml-debug-6.1 (UML from
-# linux-source-6.1) and uml-debug-6.1-naive (naive.patch on it).
+# stock-6.1 (its image and headers), x86-debug-smp-6.1 (the x86 debug
+# kernel from linux-source-6.1) and x86-debug-smp-6.1-naive (naive.patch
+# on it), uml-debug-6.1 (UML from linux-source-6.1) and
+# uml-debug-6.1-naive.
 set -euo pipefail
 lane=${1:?usage: build-modules.sh LANE [make args]}
 shift
@@ -29,6 +31,7 @@ uml-debug|uml-bench|uml-debug-6.1) kdir=$("$top/scripts/kernel.sh" "$lane" | tai
 # it never rebuilds modules a test VM is using.
 uml-debug-sparse) kdir=$("$top/scripts/kernel.sh" uml-debug | tail -1); arch=um ;;
 x86-debug-smp) kdir=$("$top/scripts/kernel.sh" x86-debug | tail -1); arch=x86_64 ;;
+x86-debug-smp-6.1*) kdir=$("$top/scripts/kernel.sh" x86-debug-6.1 | tail -1); arch=x86_64 ;;
 stock) kdir=$("$top/scripts/stock.sh" --kdir | tail -1); arch=x86_64 ;;
 stock-6.1) kdir=$("$top/scripts/stock.sh" --series 6.1 --kdir | tail -1); arch=x86_64 ;;
 *) echo "build-modules.sh: unknown lane $lane" >&2; exit 2 ;;
@@ -50,8 +53,8 @@ done
 # selftests/naive/ applied to the copy: the ordering the negative test
 # restores. The shipped sources carry no trace of it.
 case $lane in
-uml-debug-naive*|uml-debug-6.1-naive*)
-	p=${lane#uml-debug-*naive}
+*-naive*)
+	p=${lane##*-naive}
 	p=$top/selftests/naive/naive$p.patch
 	patch -s -p1 -d "$out" --no-backup-if-mismatch <"$p" ||
 		{ echo "build-modules.sh: $p does not apply to the sources" >&2; exit 1; } ;;

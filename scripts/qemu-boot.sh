@@ -9,6 +9,8 @@
 # Lanes:
 #   x86-debug-smp  the lockdep/KASAN kernel of `scripts/kernel.sh x86-debug`,
 #                  9p built in, so no initramfs
+#   x86-debug-smp-6.1 (and its -naive lane)
+#                  the same from linux-source-6.1 (kernel.sh x86-debug-6.1)
 #   stock          Debian's kernel and the initramfs of scripts/stock.sh
 #   stock-6.1      the same with Debian 12's default 6.1 (stock.sh --series 6.1)
 #
@@ -40,8 +42,10 @@ last=
 # init; 4-level paging is all the tests need.
 common="console=ttyS0 quiet log_buf_len=16M panic=-1 no_timer_check no5lvl"
 case $lane in
-x86-debug-smp)
-	last_line "$top/scripts/kernel.sh" x86-debug || exit 1
+x86-debug-smp|x86-debug-smp-6.1*)
+	flavour=x86-debug
+	[ "$lane" = x86-debug-smp ] || flavour=x86-debug-6.1
+	last_line "$top/scripts/kernel.sh" $flavour || exit 1
 	kernel=$last/arch/x86/boot/bzImage
 	initrd=()
 	append="$common root=hostroot rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose rw"

@@ -14,11 +14,11 @@
 # boots, and exits 0 if the VM finished.
 #
 # Lanes: uml-debug (default), uml-bench, x86-debug-smp, stock, and 6.1's
-# uml-debug-6.1 and stock-6.1 (and the naive lanes). --mem sets
-# a UML guest's memory (default 1G; the benchmarks need more). Inside, CMD
-# runs in the repository with MDEVFW_MODDIR (the lane's freshly built
-# modules), MDEVFW_KSRC (the kernel source, for the kselftest headers) and
-# selftests/lib/guest.sh (helpers such as mdevfw_load).
+# x86-debug-smp-6.1, uml-debug-6.1 and stock-6.1 (and the naive lanes).
+# --mem sets a UML guest's memory (default 1G; the benchmarks need more).
+# Inside, CMD runs in the repository with MDEVFW_MODDIR (the lane's freshly
+# built modules), MDEVFW_KSRC (the kernel source, for the kselftest
+# headers) and selftests/lib/guest.sh (helpers such as mdevfw_load).
 #
 # The exit status is CMD's, or 1 if the kernel log is not clean. With
 # --expect KIND it is 0 only if a splat of that kind was caught.
@@ -87,7 +87,8 @@ esac
 # UML 6.1's kmemleak reports hundreds of core objects (files, dentries,
 # pids, maple nodes) in a boot that loads none of our modules: freed
 # objects in KASAN's quarantine, which its SLAB tells kmemleak of late.
-# The 6.12 lanes check leaks (Documentation/testing.rst). Debian's
+# The 6.12 lanes and x86-debug-smp-6.1 (SLUB) check leaks
+# (Documentation/testing.rst). Debian's
 # kernels and uml-bench have neither kmemleak nor lockdep. KMEMLEAK and
 # LOCKDEP in the run's env say which the lane has: the guest must then
 # scan, the detector requires the scan and lockdep's state, and the
@@ -104,7 +105,7 @@ esac
 # VM dies. The host changes nothing else the guest reads while it runs.
 run9p=
 case $lane in
-x86-debug-smp|stock*) run9p=mdevfw_run ;;
+x86-debug-smp*|stock*) run9p=mdevfw_run ;;
 esac
 
 cat >"$run/env" <<ENV
@@ -144,7 +145,7 @@ uml-debug|uml-bench|uml-debug-naive*|uml-debug-6.1*)
 		vmrc=0
 	fi
 	;;
-x86-debug-smp|stock|stock-6.1)
+x86-debug-smp*|stock|stock-6.1)
 	"$top/scripts/qemu-boot.sh" "$lane" "$run" "$host_timeout" >"$run/console.log" 2>&1
 	vmrc=$?
 	;;

@@ -4,7 +4,11 @@
 # Run the selftests of selftests/tests.list on their lanes and count their
 # TAP cases.
 #
-#   run.sh [--lanes uml-debug,x86-debug-smp,stock] [--only REGEX] [--claim DIR]
+#   run.sh [--lanes uml-debug,x86-debug-smp,stock] [--only REGEX] [--skip REGEX]
+#          [--claim DIR]
+#
+# --only and --skip select the tests by name: those that match --only and
+# not --skip.
 #
 # --claim DIR shares the boots with other runners given the same DIR: each
 # boot runs in the runner that claims it first (mkdir DIR/LANE.@BOOT for a
@@ -33,16 +37,18 @@
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 known_lanes=" uml-debug uml-debug-naive uml-debug-naive-active x86-debug-smp stock "
-known_lanes+="stock-6.1 uml-debug-6.1 uml-debug-6.1-naive "
+known_lanes+="stock-6.1 uml-debug-6.1 uml-debug-6.1-naive x86-debug-smp-6.1 x86-debug-smp-6.1-naive "
 lanes=uml-debug
 only=.
+skip=
 claim=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--lanes) lanes=$2; shift 2 ;;
 	--only) only=$2; shift 2 ;;
+	--skip) skip=$2; shift 2 ;;
 	--claim) claim=$2; shift 2 ;;
-	*) echo "usage: run.sh [--lanes L,L] [--only REGEX] [--claim DIR]" >&2; exit 2 ;;
+	*) echo "usage: run.sh [--lanes L,L] [--only REGEX] [--skip REGEX] [--claim DIR]" >&2; exit 2 ;;
 	esac
 done
 results=${MDEVFW_RESULTS:-$(mktemp)}
@@ -103,6 +109,7 @@ while read -r name tlanes timeout expect boot cmd; do
 		fi
 		[[ ,$lanes, == *",$lane,"* ]] || continue
 		[[ $name =~ $only ]] || continue
+		[ -z "$skip" ] || ! [[ $name =~ $skip ]] || continue
 		entries+=("$lane $name $timeout $expect $boot $cmd")
 	done
 done <"$top/selftests/tests.list"
