@@ -151,6 +151,8 @@ static void mdevfw_vfio_release(struct vfio_device *vdev)
 {
 	struct mdevfw_driver *drv = to_mdevfw_vfio(vdev)->drv;
 
+	/* Before 6.2 the release frees the device (mdevfw_compat.h). */
+	mdevfw_vfio_release_free(vdev);
 	if (atomic_dec_and_test(&drv->vfio_devs))
 		complete(&drv->vfio_released);
 }

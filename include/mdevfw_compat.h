@@ -341,6 +341,18 @@ static inline bool mdevfw_vfio_ops_iommufd(const struct vfio_device_ops *ops)
 #endif
 }
 
+/*
+ * 6.2 ("vfio: Remove vfio_free_device"): vfio frees a vfio_device itself
+ * once its release operation returns. Before, the release operation
+ * frees it, with vfio_free_device(), and vfio touches it no more after.
+ */
+static inline void mdevfw_vfio_release_free(struct vfio_device *vdev)
+{
+#if KERNEL_VERSION(6, 2, 0) > LINUX_VERSION_CODE
+	vfio_free_device(vdev);
+#endif
+}
+
 /* Sets the iommufd operations of an emulated-IOMMU device, if any. */
 static inline void mdevfw_vfio_ops_set_iommufd(struct vfio_device_ops *ops)
 {
