@@ -200,6 +200,45 @@ static int mdevfw_types_publish_locked(struct mdevfw_parent *parent)
 	return 0;
 }
 
+/*
+ * A parent's mdev_supported_types kset. Not kset_create_and_add(): before
+ * 6.2 ("kset: fix memory leak when kset_register() returns error"), one
+ * whose register fails leaks the kset's name. A kset of this type is put
+ * when its register fails, which frees the name on either kernel.
+ */
+static void mdevfw_types_kset_release(struct kobject *kobj)
+{
+	kfree(container_of(kobj, struct kset, kobj));
+}
+
+static const struct kobj_type mdevfw_types_kset_ktype = {
+	.sysfs_ops	= &kobj_sysfs_ops,
+	.release	= mdevfw_types_kset_release,
+};
+
+static struct kset *mdevfw_types_kset_add(struct device *dev)
+{
+	struct kset *kset;
+	int ret;
+
+	kset = kzalloc(sizeof(*kset), GFP_KERNEL);
+	if (!kset)
+		return ERR_PTR(-ENOMEM);
+	ret = kobject_set_name(&kset->kobj, "mdev_supported_types");
+	if (ret) {
+		kfree(kset);
+		return ERR_PTR(ret);
+	}
+	kset->kobj.parent = &dev->kobj;
+	kset->kobj.ktype = &mdevfw_types_kset_ktype;
+	ret = kset_register(kset);
+	if (ret) {
+		kobject_put(&kset->kobj);
+		return ERR_PTR(ret);
+	}
+	return kset;
+}
+
 /**
  * mdevfw_parent_register_locked() - publish a parent and its types
  * @parent: an initialized parent; types may already have been added
@@ -244,10 +283,10 @@ int mdevfw_parent_register_locked(struct mdevfw_parent *parent)
 	if (ret)
 		goto err_types;
 
-	parent->types_kset = kset_create_and_add("mdev_supported_types", NULL,
-						 &parent->dev->kobj);
-	if (!parent->types_kset) {
-		ret = -ENOMEM;
+	parent->types_kset = mdevfw_types_kset_add(parent->dev);
+	if (IS_ERR(parent->types_kset)) {
+		ret = PTR_ERR(parent->types_kset);
+		parent->types_kset = NULL;
 		goto err_xa;
 	}
 	ret = mdevfw_types_publish_locked(parent);
