@@ -96,6 +96,11 @@ if [ "$flavour" = --src ]; then
 	echo "$src"
 	exit 0
 fi
+# A tree that a build uses: each build holds a shared lock on it until
+# it exits, and the removal below skips a tree whose lock it cannot
+# take (the x86 6.1 kernel builds beside the UML 6.12 one).
+exec 6>"$srcdir.use"
+flock -s 6
 exec 9>"$cache/.kernel-$flavour.lock"
 flock 9
 if cached; then
@@ -119,7 +124,8 @@ for old in $(ls -dtr "$cache/$flavour"-* 2>/dev/null); do
 	free_kb=$(df -Pk "$cache" | awk 'NR == 2 { print $4 }')
 done
 # Then source trees that no finished build was made from, but this one's,
-# and none that another caller is extracting (its lock is taken).
+# and none that another caller is extracting or building from (its lock
+# or its use lock is taken).
 for old in "$cache"/src-*/; do
 	[ "$free_kb" -lt "$need_kb" ] || break
 	old=${old%/}
@@ -130,11 +136,14 @@ for old in "$cache"/src-*/; do
 		[[ $(readlink "$l") == "$old"/* ]] && used=1
 	done
 	[ $used = 0 ] || continue
-	exec 7>"$old.lock"
-	flock -n 7 || continue
+	exec 7>"$old.lock" 5>"$old.use"
+	if ! flock -n 7 || ! flock -n 5; then
+		exec 7>&- 5>&-
+		continue
+	fi
 	echo "kernel.sh: short of disk: removing $old"
 	rm -rf "$old"
-	exec 7>&-
+	exec 7>&- 5>&-
 	free_kb=$(df -Pk "$cache" | awk 'NR == 2 { print $4 }')
 done
 if [ "$free_kb" -lt "$need_kb" ]; then
