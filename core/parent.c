@@ -204,7 +204,10 @@ static int mdevfw_types_publish_locked(struct mdevfw_parent *parent)
  * A parent's mdev_supported_types kset. Not kset_create_and_add(): before
  * 6.2 ("kset: fix memory leak when kset_register() returns error"), one
  * whose register fails leaks the kset's name. A kset of this type is put
- * when its register fails, which frees the name on either kernel.
+ * when its register fails, which frees the name on either kernel. Its
+ * directory is root's: kset_ktype's get_ownership() would take the
+ * parent device's, which differs only for a device in a network
+ * namespace, and no parent is one.
  */
 static void mdevfw_types_kset_release(struct kobject *kobj)
 {
@@ -249,7 +252,8 @@ static struct kset *mdevfw_types_kset_add(struct device *dev)
  *
  * Context: the parent's lifecycle lock is held.
  * Return: 0; -EINVAL if the parent was registered before; -EEXIST if
- * @parent's device already has a parent; -ENOMEM. On failure nothing is
+ * @parent's device already has a parent; -ENOMEM, or another error of the
+ * driver core making the sysfs entries. On failure nothing is
  * left in sysfs, the types added before are removed too, and the parent
  * is dead: as after unpublish, call mdevfw_parent_wait() once the lock is
  * dropped, because a sysfs writer may have found a type meanwhile.
