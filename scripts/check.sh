@@ -154,10 +154,11 @@ ksrc=${ksrc##*$'\n'}
 
 # The kernels build in the background: the UML ones one after the other,
 # the x86 ones one after the other at the same time as them. A fifo for
-# each builder says which kernel is done, so nothing polls. Each fifo is held open for reading and writing
-# here, so a write never waits for its reader. Fds 5 to 9 (5 and 6 for
-# the pipelines, below): under "make -jN check" a jobserver's pipe may be
-# 3 and 4, and a sub-make would take a fifo there for it. On a new
+# each builder says which kernel is done, so nothing polls. Each fifo is
+# held open for reading and writing here, so a write never waits for its
+# reader. Fds 5 to 9 (5 and 6 for the pipelines, below): under
+# "make -jN check" a jobserver's pipe may be 3 and 4, and a sub-make
+# would take a fifo there for it. On a new
 # machine the x86 kernel and then its lane's boot are the longest path:
 # it builds beside the UML ones, the UML tests (one core) and the stock
 # lanes.

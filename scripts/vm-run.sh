@@ -88,8 +88,8 @@ esac
 # pids, maple nodes) in a boot that loads none of our modules: freed
 # objects in KASAN's quarantine, which its SLAB tells kmemleak of late.
 # The 6.12 lanes and x86-debug-smp-6.1 (SLUB) check leaks
-# (Documentation/testing.rst). Debian's
-# kernels and uml-bench have neither kmemleak nor lockdep. KMEMLEAK and
+# (Documentation/testing.rst). Debian's kernels and uml-bench have
+# neither kmemleak nor lockdep. KMEMLEAK and
 # LOCKDEP in the run's env say which the lane has: the guest must then
 # scan, the detector requires the scan and lockdep's state, and the
 # runner's boot check names what it checked.
