@@ -98,7 +98,11 @@ build() {
 
 step "packages"
 pkgs=(linux-source-6.12 linux-source-6.1 build-essential flex bison bc libelf-dev libssl-dev xz-utils
-      cpio perl jq python3 python3-yaml kmod iproute2 mdevctl udev sparse qemu-system-x86 busybox-static)
+      cpio perl jq python3 python3-yaml kmod iproute2 mdevctl udev sparse qemu-system-x86 busybox-static
+      pahole)
+# pahole: the stock lanes' linux-kbuild package, unpacked and not
+# installed (scripts/stock.sh), depends on it: 6.12's headers make BTF
+# for every module they build.
 # Without their recommends: libvirt's daemon (the lxc, vbox and xen
 # drivers, lvm2: the libvirt test runs its node-device driver alone), and
 # dkms (the host's linux-headers-amd64: the builds use the stock lanes'

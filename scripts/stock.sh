@@ -78,6 +78,9 @@ if [ "$mode" = --abi ]; then
 	exit 0
 fi
 
+# The guest mounts the image's modules over /lib/modules/<abi> of the
+# host's root: a new machine (a container) may have no /lib/modules.
+mkdir -p /lib/modules
 top_cache=${XDG_CACHE_HOME:-$HOME/.cache}/mdevfw
 mkdir -p "$top_cache"
 # One preparation at a time (parallel vm-runs, apt's own lock).

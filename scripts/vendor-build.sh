@@ -58,6 +58,9 @@ ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$top/dkms.conf")
 abi=$("$top/scripts/stock.sh" --series "$series" --abi | tail -1)
 mods=$("$top/scripts/stock.sh" --series "$series" | tail -1)/root/lib/modules/$abi
 rm -rf "$stage/dkms-src" "$stage/dkms-tree" "$stage/dkms-lib"
+# The tmpfs below needs a mount point: a new machine (a container) may
+# have no /lib/modules.
+mkdir -p /lib/modules
 mkdir -p "$stage/dkms-src/mdevfw-$ver" "$stage/dkms-tree" "$stage/dkms-lib"
 (cd "$top" && tar -cf - dkms.conf Makefile Kbuild include core mdev devlink sample-parent kunit \
 	selftests/fixture selftests/test-parent) | tar -xf - -C "$stage/dkms-src/mdevfw-$ver"
