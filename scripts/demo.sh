@@ -21,10 +21,13 @@ scripts/build-modules.sh uml-debug >/dev/null
 make -s -C selftests >/dev/null
 scripts/vm-run.sh --lane uml-debug --timeout 120 -- bash scripts/demo-guest.sh
 [ "${DEMO_QEMU:-1}" != 0 ] || exit 0
-if ! command -v qemu-system-x86_64 >/dev/null || ! command -v busybox >/dev/null; then
-	echo "demo: installing QEMU and busybox-static (once)"
+# pahole: 6.12's headers make BTF for every module (their linux-kbuild
+# package, which scripts/stock.sh unpacks, depends on it).
+if ! command -v qemu-system-x86_64 >/dev/null || ! command -v busybox >/dev/null ||
+   ! command -v pahole >/dev/null; then
+	echo "demo: installing QEMU, busybox-static and pahole (once)"
 	export DEBIAN_FRONTEND=noninteractive
-	apt-get install -y -qq qemu-system-x86 busybox-static >/dev/null
+	apt-get install -y -qq qemu-system-x86 busybox-static pahole >/dev/null
 fi
 start=$(date +%s)
 scripts/stock.sh | tail -1 >/dev/null
