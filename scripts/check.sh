@@ -11,12 +11,14 @@
 #      uml (in the background, its lines marked "[uml]"): once the UML
 #        kernel is there, its modules (W=1, and the two naive builds), the
 #        uml lanes' tests and sparse; then the same for UML 6.1, when
-#        its lane is asked for;
+#        its lane is asked for; then its share of the x86 boots
+#        (run.sh --claim);
 #      qemu: for stock and then stock-6.1, the distro kernel and headers,
 #        the modules and the DKMS-style vendor build, and their tests but
 #        stock-6.1's nested guest; checkpatch; once the x86 kernel is
-#        there, its modules and tests; the nested guest; then its share
-#        of the UML boots (run.sh --claim), 6.12's and then 6.1's.
+#        there, its modules and its share of the x86 boots; the nested
+#        guest; then its share of the UML boots, 6.12's and then 6.1's.
+#      Each boot runs in the pipeline that claims it first.
 #      With the kernels cached, nothing waits for the stock preparation.
 # Every phase prints its time, and a table of them ends the run. The last
 # line is "N passed, N failed".
@@ -179,6 +181,13 @@ f=.build/uml61-built.fifo
 rm -f "$f"
 mkfifo "$f"
 exec 5<>"$f"
+# Fd $qfd (10 or more): the qemu pipeline says which x86 lanes have
+# their modules built ("x86-built LANE,LANE", or "-"): the uml pipeline,
+# done with its own boots, shares theirs.
+f=.build/qemu-built.fifo
+rm -f "$f"
+mkfifo "$f"
+exec {qfd}<>"$f"
 claims=.build/claims
 rm -rf "$claims"
 uml_lanes=uml-debug,uml-debug-naive,uml-debug-naive-active
@@ -316,7 +325,7 @@ uml_pipeline() {
 	fi
 	if has_lane uml-debug-6.1; then
 		step "waiting for the uml-debug-6.1 kernel"
-		kernel_ready uml-debug-6.1 || return
+		kernel_ready uml-debug-6.1 || { echo "uml61-built 1" >&5; return; }
 		step "uml-debug-6.1: modules (W=1), naive build"
 		build uml-debug-6.1
 		build uml-debug-6.1-naive
@@ -325,12 +334,28 @@ uml_pipeline() {
 		tests uml-debug-6.1,uml-debug-6.1-naive --claim "$claims"
 	fi
 }
+# share_boots: once the qemu pipeline says which x86 lanes' modules are
+# built, the boots of those lanes that it has not claimed yet. Bounded
+# by the main shell's life (the qemu pipeline). Not stock-6.1's nested
+# guest: beside an x86 boot, nested TCG is the test load slows most.
+share_boots() {
+	local what= x86=
+	step "waiting for the qemu pipeline's x86 modules"
+	until [ "$what" = x86-built ]; do
+		read -t 30 -r what x86 <&"$qfd" || kill -0 $$ 2>/dev/null || return
+	done
+	if [ "$x86" != - ]; then
+		step "tests: x86 boots the qemu pipeline has not claimed"
+		tests "$x86" --claim "$claims"
+	fi
+}
 step "the uml and qemu pipelines"
 main_t=$phase_t
 # Its last act is its marker: a pipeline that died is a failure.
 # Whatever becomes of it, it tells the qemu pipeline once it is done, so
 # that a wait for its modules cannot hang.
-( trap 'echo "uml-built 1" >&6; echo "uml61-built 1" >&5' EXIT; uml_pipeline; step end; touch "$phasedir/uml.done" ) 2>&1 |
+( trap 'echo "uml-built 1" >&6; echo "uml61-built 1" >&5' EXIT; uml_pipeline; share_boots
+  step end; touch "$phasedir/uml.done" ) 2>&1 |
 	sed -u 's/^/[uml] /' &
 upid=$!
 
@@ -356,14 +381,17 @@ fi
 # Here, in a cold run, it fills the wait for the x86 kernel.
 step "checkpatch"
 checkpatch
+# The x86 lanes' modules first, then their boots, which the uml pipeline
+# shares once done with its own. A lane whose kernel failed runs no test
+# (its failure is recorded).
+x86=
 if has_lane x86-debug-smp-6.1; then
 	step "waiting for the x86-debug-6.1 kernel"
 	if kernel_ready x86-debug-6.1; then
 		step "x86-debug-smp-6.1: modules (W=1), naive build"
 		build x86-debug-smp-6.1
 		build x86-debug-smp-6.1-naive
-		step "tests: x86-debug-smp-6.1 and its naive lane"
-		tests x86-debug-smp-6.1,x86-debug-smp-6.1-naive
+		x86+=,x86-debug-smp-6.1,x86-debug-smp-6.1-naive
 	fi
 fi
 if has_lane x86-debug-smp; then
@@ -371,9 +399,14 @@ if has_lane x86-debug-smp; then
 	if kernel_ready x86-debug; then
 		step "x86-debug-smp: modules (W=1)"
 		build x86-debug-smp
-		step "tests: x86-debug-smp"
-		tests x86-debug-smp
+		x86+=,x86-debug-smp
 	fi
+fi
+x86=${x86#,}
+echo "x86-built ${x86:--}" >&"$qfd"
+if [ -n "$x86" ]; then
+	step "tests: the x86 lanes"
+	tests "$x86" --claim "$claims"
 fi
 # stock-6.1's nested guest (vfio-guest, nested TCG) is the test that
 # load slows most: in a boot of its own after the x86 lane, so that in a
