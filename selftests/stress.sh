@@ -54,11 +54,13 @@ wr $T1/create "$(new_uuid)" >/dev/null
 # loop NAME BODY: runs BODY (a function printing one result word) until
 # the time or the count is up; writes "NAME result count ..." lines.
 # A loop that has not succeeded yet when its time is up goes on until it
-# does, for at most four times as long again: under TCG a devlink command
+# does, for at most nine times as long again: under TCG a devlink command
 # can take seconds (a reload on x86-debug-smp beside a UML boot made 3
-# tries in 60 s, all EBUSY), and a loop that never succeeded raced nothing.
+# tries in 60 s, all EBUSY; on a slower machine, beside a UML boot and
+# another VM, fn_set and reload made 3 each in 100 s, none succeeded),
+# and a loop that never succeeded raced nothing.
 loop() {
-	local name=$1 body=$2 n=0 end=$((SECONDS + SECS)) last=$((SECONDS + 5 * SECS))
+	local name=$1 body=$2 n=0 end=$((SECONDS + SECS)) last=$((SECONDS + 10 * SECS))
 	declare -A seen=()
 	trap '' HUP
 	while [ $n -lt "$COUNT" ] && { [ $SECONDS -lt $end ] ||
