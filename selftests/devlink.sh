@@ -48,16 +48,16 @@ kernel answers: Device or resource busy"
 # Before 6.11 a param's set gets no extack: the errno alone.
 kernel_before 6.11 && want="kernel answers: Device or resource busy"
 check "shrink below use: refused with extack" "$rc|$err" "1|$want"
-check "refused: unchanged" "$(param) $(cat $T1/available_instances)" "4 1"
+check "refused: unchanged" "$(param) $(<$T1/available_instances)" "4 1"
 check_cmd "grow to 8" devlink dev param set msample/msample3 name max_ports value 8 cmode runtime
 check "grown: both types see it" \
-	"$(param) $(cat $T1/available_instances) $(cat $T2/available_instances)" "8 5 2"
+	"$(param) $(<$T1/available_instances) $(<$T2/available_instances)" "8 5 2"
 err=$(devlink dev param set msample/msample3 name max_ports value 2000 cmode runtime 2>&1)
 check "over the limit: refused with extack" "$?|$err" \
 	"1|Error: mdevfw_sample: at most 1024 ports.
 kernel answers: Invalid argument"
 check_cmd "shrink to exactly what is used" devlink dev param set msample/msample3 name max_ports value 3 cmode runtime
-check "shrunk: nothing available" "$(cat $T1/available_instances) $(cat $T2/available_instances)" "0 0"
+check "shrunk: nothing available" "$(<$T1/available_instances) $(<$T2/available_instances)" "0 0"
 
 
 # The pool as a devlink resource: "size occ [size_new]", and the same
@@ -65,7 +65,7 @@ check "shrunk: nothing available" "$(cat $T1/available_instances) $(cat $T2/avai
 D=msample/msample3
 res() { devlink -j resource show $D |
 	jq -r '.resources["msample/msample3"][0] | "\(.size) \(.occ)" + (if .size_new then " \(.size_new)" else "" end)'; }
-avail() { echo "$(cat $T1/available_instances) $(cat $T2/available_instances)"; }
+avail() { echo "$(<$T1/available_instances) $(<$T2/available_instances)"; }
 check "resource show, text" "$(devlink resource show $D)" \
 	"msample/msample3:
   name ports size 3 occ 3 unit entry size_min 0 size_max 1024 size_gran 1 dpipe_tables none"

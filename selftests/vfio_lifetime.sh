@@ -126,7 +126,7 @@ check "meanwhile: the devlink lock is free" "$(devlink dev eswitch show $D)" "$D
 check "meanwhile: another parent goes" "$(msample_del 1)" OK
 release
 wait $rm_pid
-check "then remove succeeds" "$(cat "$out")" OK
+check "then remove succeeds" "$(<"$out")" OK
 check "and the mdev is gone" "$(ls $SYS_MDEVS)" "$V"
 
 # del_device waits for the user too, holding no lock another PF needs.
@@ -138,7 +138,7 @@ check "del_device asks the user to let go" "$(next)" request
 check "meanwhile: another PF comes" "$(msample_new 2 4)" OK
 release
 wait $del_pid
-check "then del_device succeeds" "$(cat "$out") $(ls $SYS_MDEV_BUS)" "OK msample2"
+check "then del_device succeeds" "$(<"$out") $(ls $SYS_MDEV_BUS)" "OK msample2"
 
 # An unbound VFIO cdev: a registration that no open count sees. Port del
 # must not wait for it under the devlink lock: the port goes at once, the
@@ -184,7 +184,7 @@ unbound() {
 	check "meanwhile: del_device still waits" "$(kill -0 $del_pid && echo waiting)" waiting
 	release
 	wait $del_pid
-	check "then del_device succeeds" "$(cat "$out") $(ls $SYS_MDEVS | grep -c "$U")" "OK 0"
+	check "then del_device succeeds" "$(<"$out") $(ls $SYS_MDEVS | grep -c "$U")" "OK 0"
 
 	# Module unload too, with the port del's work still waiting.
 	check_cmd "switchdev (msample4)" devlink dev eswitch set msample/msample4 mode switchdev
@@ -198,7 +198,7 @@ unbound() {
 	check "meanwhile: rmmod waits" "$(kill -0 $rm_pid && echo waiting)" waiting
 	release
 	wait $rm_pid
-	check "then rmmod succeeds" "$(cat "$out")" "rmmod 0"
+	check "then rmmod succeeds" "$(<"$out")" "rmmod 0"
 	check_cmd "and the framework unloads" rmmod mdevfw
 	mdevfw_load sample || ktap_exit_fail_msg "cannot load the modules again"
 }
