@@ -27,7 +27,7 @@ msample_new 1 4 >/dev/null
 devlink dev eswitch set $D mode switchdev
 S=$(create "$(type_dir msample1 msample-2)") || ktap_exit_fail_msg "cannot create an msample-2"
 ynl() {
-	python3 "$MDEVFW_KSRC/tools/net/ynl/cli.py" --no-schema --output-json \
+	python3 "$(dirname "$0")/lib/ynl.py" "$MDEVFW_KSRC/tools/net/ynl/cli.py" --no-schema --output-json \
 		--spec "$MDEVFW_KSRC/Documentation/netlink/specs/devlink.yaml" "$@" 2>&1 |
 		tr -s '[:space:]' ' '
 }
