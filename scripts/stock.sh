@@ -166,7 +166,11 @@ pvh() {
 	off=$(LC_ALL=C grep -obUaP "$2" "$img" | head -1 | cut -d: -f1)
 	[ -n "$off" ] && command -v "${3%% *}" >/dev/null || return 1
 	tail -c +$((off + 1)) "$img" | $3 >"$cache/vmlinux.tmp" 2>/dev/null
-	readelf -n "$cache/vmlinux.tmp" 2>/dev/null | grep -q 'Xen.*0x00000012'
+	# The PVH note, and the whole ELF: the notes are near its start, so
+	# a truncated file still has them, but not its section headers.
+	readelf -n "$cache/vmlinux.tmp" 2>/dev/null |
+		grep 'Xen .*note type: (0x00000012)' >/dev/null &&
+		[ -z "$(readelf -S "$cache/vmlinux.tmp" 2>&1 >/dev/null)" ]
 }
 rm -f "$cache/vmlinux"
 img=$cache/root/boot/vmlinuz-$krel
@@ -175,7 +179,7 @@ if pvh "$img" '\xfd7zXZ\x00' "xz -dc --single-stream" ||
 	mv "$cache/vmlinux.tmp" "$cache/vmlinux"
 else
 	rm -f "$cache/vmlinux.tmp"
-	echo "stock.sh: no PVH vmlinux in $img: the nested guest boots the bzImage"
+	echo "stock.sh: no PVH vmlinux in $img: the nested guest boots the bzImage" >&2
 fi
 
 # --- initramfs -------------------------------------------------------------
