@@ -35,6 +35,8 @@ last_line() {
 }
 
 last=
+# The stock lanes' memory; the x86 debug lanes take less (below).
+mem=2G
 # no_timer_check: a starved TCG vCPU fails the boot-time IO-APIC timer test
 # ("..MP-BIOS bug: 8254 timer not connected to IO-APIC") for no real reason.
 # no5lvl: with 5-level paging the KASAN kernel once reported a
@@ -52,8 +54,9 @@ x86-debug-smp|x86-debug-smp-6.1*)
 	append="$append init=$init RUN=$run"
 	# 1 GB: kmemleak's scans at the end of a boot read every struct page
 	# and KASAN's shadow (an eighth of the memory, which x86's
-	# kasan_init leaves tracked); with 2 GB the two scans of the
-	# devlink boot took 79 s, with 1 GB 42 s.
+	# kasan_init leaves tracked); with 2 GB the two scans of the 6.1
+	# lane's devlink boot took 79 s, with 1 GB 42 s. KASAN's quarantine
+	# (a 32nd of the memory) is then 32 MB.
 	mem=1G
 	;;
 stock|stock-6.1)
@@ -87,19 +90,20 @@ esac
 
 # No CMPXCHG16B (-cx16), as the nested guest has none: the kernel then
 # takes its own emulation of the instruction (this_cpu_cmpxchg16b_emu,
-# SLUB's per-CPU fast path on every allocation), which this TCG runs
-# faster. On the x86 6.1 lane's smp boot, on a quiet host (one run
-# against two): 216 s against 284 and 283 s, and stress raced 726 operations in
-# 74 s against 489 in 85 s and 439 in 98 s. Once, on the stock lane, a
-# #DB with DR_STEP hit the kernel on that very instruction in
-# kmem_cache_alloc() (a WARNING in exc_debug_kernel(), EFLAGS full of
-# garbage); without the instruction that path is gone. The stock-6.1
-# boot took the same time either way (54 s and 51 s).
+# SLUB's per-CPU fast path on every allocation), and SLUB's slab-level
+# freelist updates take slab_lock; this TCG runs both faster. On the x86
+# 6.1 lane's smp boot, on a quiet host (one run against two): 216 s
+# against 284 and 283 s, and stress raced 726 operations in 74 s
+# against 489 in 85 s and 439 in 98 s. Once, on the stock lane, a #DB
+# with DR_STEP hit the kernel on that very instruction in
+# kmem_cache_alloc_noprof() (a WARNING in exc_debug_kernel(), EFLAGS
+# full of garbage); without the instruction that path is gone. The
+# stock-6.1 boot took the same time either way (54 s and 51 s).
 # q35, not the default i440fx: the i440fx _PRT is an AML While loop that the
 # KASAN kernel on a loaded TCG host did not finish in ACPI's 30 s loop limit
 # (AE_AML_LOOP_TIMEOUT), and that boot never reached init. No NIC: none needed.
 exec timeout -k 10 "$host_timeout" qemu-system-x86_64 -machine q35 -nic none \
-	-accel tcg,thread=multi -cpu max,-cx16 -smp 2 -m "${mem:-2G}" -nographic -no-reboot \
+	-accel tcg,thread=multi -cpu max,-cx16 -smp 2 -m "$mem" -nographic -no-reboot \
 	-kernel "$kernel" "${initrd[@]}" \
 	-virtfs local,path=/,mount_tag=hostroot,security_model=passthrough,multidevs=remap \
 	-virtfs local,path="$run",mount_tag=mdevfw_run,security_model=passthrough \
