@@ -15,18 +15,6 @@ D=msample/msample0
 msample_new 0 8 >/dev/null
 T1=$(type_dir msample0 msample-1)
 T2=$(type_dir msample0 msample-2)
-NS=6d646576-6677-4e5f-9c1e-706f72747321
-# The UUID that port add gives sfnum N: uuidgen --sha1 would say the same.
-# RFC 4122's version 5 of NAME in NS: the SHA-1 of the namespace's 16
-# bytes and the name, with the version and variant bits set. One program
-# starts, sha1sum: python3 took 4 to 7 s under TCG.
-port_uuid() {
-	local ns=${NS//-/} bytes= i h
-	for ((i = 0; i < 32; i += 2)); do bytes+="\\x${ns:i:2}"; done
-	h=$({ printf "$bytes"; printf '%s' "$1"; } | sha1sum)
-	printf '%s-%s-%04x-%04x-%s\n' "${h:0:8}" "${h:8:4}" \
-		$((0x${h:12:4} & 0x0fff | 0x5000)) $((0x${h:16:4} & 0x3fff | 0x8000)) "${h:20:12}"
-}
 # run CMD...: "status|output", stderr included.
 run() { local out; out=$("$@" 2>&1); echo "$?|$out"; }
 nmdevs() { ls $SYS_MDEVS | wc -l; }

@@ -148,8 +148,6 @@ $S create_dual $SECS $COUNT create $T2 >$OUT/create_dual & pids[create_dual]=$!
 $S open_close $SECS $COUNT open >$OUT/open_close & pids[open_close]=$!
 $S parent_cycle $SECS $COUNT parent $ID $PORTS $T1 >$OUT/parent_cycle & pids[parent_cycle]=$!
 if [ -n "$vfio" ]; then
-	NS=6d646576-6677-4e5f-9c1e-706f72747321
-	port_uuid() { python3 -c "import uuid; print(uuid.uuid5(uuid.UUID('$NS'), '$1'))"; }
 	D2=msample/msample2
 	$S vfio_cycle $SECS $COUNT vfio-cycle >$OUT/vfio_cycle &
 	pids[vfio_cycle]=$!

@@ -83,16 +83,16 @@ chmod 755 "$root/init"
 
 # The guest's console, where the host can watch it: the run directory.
 console=${RUN:-$work}/guest-console.txt
-# cryptomgr.notests: the crypto self-tests were an eighth of the guest
-# kernel's boot, and no crypto is under test here.
-# No CMPXCHG16B for the guest: its emulation by a TCG nested in TCG
-# corrupted the guest's state (a double fault in SLUB's cmpxchg16b during
-# start_kernel), and the kernel does without it.
 # The host's end, raw and without echo (an echo would go back to the
 # guest), open before QEMU so that nothing the guest sends is missed.
 exec 3<>"/dev/$tty"
 stty -F "/dev/$tty" raw -echo
 start=$(date +%s)
+# cryptomgr.notests: the crypto self-tests were an eighth of the guest
+# kernel's boot, and no crypto is under test here.
+# No CMPXCHG16B for the guest: its emulation by a TCG nested in TCG
+# corrupted the guest's state (a double fault in SLUB's cmpxchg16b during
+# start_kernel), and the kernel does without it.
 timeout -k 10 "$BOUND" qemu-system-x86_64 -machine q35 -accel tcg,tb-size=64 \
 	-cpu qemu64,-cx16 -smp 1 -m 256 -nodefaults -display none -no-reboot \
 	-serial "file:$console" -kernel "$kernel" -initrd "$work/initrd.cpio" \
