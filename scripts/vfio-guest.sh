@@ -10,7 +10,9 @@ set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 start=$(date +%s)
-cache=$(scripts/stock.sh | tail -1) || { echo "vfio-guest: cannot prepare the stock lane"; exit 1; }
+# Its last line is the cache directory; its status, not tail's, is the verdict.
+cache=$(set -o pipefail; scripts/stock.sh | tail -1) ||
+	{ echo "vfio-guest: cannot prepare the stock lane"; exit 1; }
 scripts/build-modules.sh stock >/dev/null || { echo "vfio-guest: the stock build failed"; exit 1; }
 make -s -C selftests >/dev/null || { echo "vfio-guest: the selftest tools did not build"; exit 1; }
 out=$(scripts/vm-run.sh --lane stock --timeout "${VFIO_GUEST_TIMEOUT:-1600}" -- \
