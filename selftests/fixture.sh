@@ -14,11 +14,17 @@ if [ "$mode" = kmemleak-off ]; then
 	exit
 fi
 args=()
+# The boot is the fixture's own: both limits come down to the least the
+# kernel takes (a timeout of 1 s would make the hung-task detector check
+# every second), so that the sin lasts seconds, not half a minute.
 case $mode in
 hung)
+	echo 2 >/proc/sys/kernel/hung_task_timeout_secs
 	# Two checks of the hung-task detector, and a margin.
 	args=(secs=$(( 2 * $(cat /proc/sys/kernel/hung_task_timeout_secs) + 3 ))) ;;
 stall)
+	# RCU takes 3 s at least; a grace period that starts later uses it.
+	echo 3 >/sys/module/rcupdate/parameters/rcu_cpu_stall_timeout
 	args=(secs=$(( $(cat /sys/module/rcupdate/parameters/rcu_cpu_stall_timeout) + 10 ))) ;;
 esac
 insmod "$MDEVFW_MODDIR/selftests/fixture/mdevfw_splat_fixture.ko" mode="$mode" "${args[@]}"
