@@ -22,6 +22,8 @@ set -euo pipefail
 lane=${1:?usage: build-modules.sh LANE [make args]}
 shift
 top=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/ccache.sh
+. "$top/scripts/ccache.sh"
 
 case $lane in
 uml-debug-naive*) kdir=$("$top/scripts/kernel.sh" uml-debug | tail -1); arch=um ;;

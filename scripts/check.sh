@@ -101,7 +101,8 @@ build() {
 step "packages"
 pkgs=(linux-source-6.12 linux-source-6.1 build-essential flex bison bc libelf-dev libssl-dev xz-utils
       cpio perl jq python3 python3-yaml kmod iproute2 mdevctl udev sparse qemu-system-x86 busybox-static
-      pahole zstd)
+      pahole zstd ccache)
+# ccache: the builds of our modules (scripts/ccache.sh).
 # pahole: the stock lanes' linux-kbuild package, unpacked and not
 # installed (scripts/stock.sh), depends on it: 6.12's headers make BTF
 # for every module they build.

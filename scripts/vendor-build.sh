@@ -14,6 +14,8 @@
 # unpacked in the cache).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/ccache.sh
+. "$top/scripts/ccache.sh"
 series=6.12 lane=stock stage=$top/.build/vendor
 if [ "${1:-}" = --series ]; then
 	series=${2:?usage: vendor-build.sh [--series 6.1]}
