@@ -77,7 +77,9 @@ classify() {
 	/WARNING: .*lock.* (held|detected)/ ||
 	/WARNING: suspicious RCU usage/ ||
 	/BUG: sleeping function called from invalid context/ ||
-	/INFO: possible irq lock inversion/ ||
+	/WARNING: possible irq lock inversion/ ||
+	/WARNING: Nested lock was not taken/ ||
+	/WARNING: held lock freed/ ||
 	/WARNING: bad unlock balance/ ||
 	/WARNING: possible circular/ ||
 	/BUG: (lock|spinlock|workqueue) / { print "lockdep\t" $0; next }
@@ -120,8 +122,11 @@ classify() {
 	elif [ ! -e "$run/host-timeout" ]; then
 		echo -e "oops\tthe VM left no kernel log: it died before the end of its init"
 	fi
-	# A VM that saved its log but died before powering off crashed.
-	if [ -s "$run/dmesg.txt" ] && [ ! -e "$run/host-timeout" ] && [ -s "$run/console.log" ] &&
+	# A VM that saved its log but died before powering off crashed, unless
+	# its init stopped at the report the boot expects (guest-init.sh):
+	# then init's exit ends the VM.
+	if [ -s "$run/dmesg.txt" ] && [ ! -e "$run/host-timeout" ] && [ ! -e "$run/stopped" ] &&
+	   [ -s "$run/console.log" ] &&
 	   ! grep -qE 'reboot: Power down|Power down' "$run/console.log"; then
 		echo -e "oops\tthe VM did not reach its power-off"
 	fi
