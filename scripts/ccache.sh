@@ -8,7 +8,7 @@
 # ${XDG_CACHE_HOME:-~/.cache}/mdevfw/ccache: an empty cache is an empty
 # ccache too. ccache keeps each compile's warnings and prints them again
 # on a hit, so W=1 stays checked. The kernels themselves are built
-# without it: their cache is the built tree.
+# without it (kernel.sh sets CCACHE_DISABLE): their cache is the built tree.
 if [ -d /usr/lib/ccache ]; then
 	export PATH=/usr/lib/ccache:$PATH
 	export CCACHE_DIR=${XDG_CACHE_HOME:-$HOME/.cache}/mdevfw/ccache

@@ -20,6 +20,9 @@
 # as good only once the stamp file written after a successful build exists.
 # The last line of output is the build directory.
 set -euo pipefail
+# A kernel's cache is its built tree: no ccache (scripts/ccache.sh), even
+# when a caller that sourced it builds a kernel on an empty cache.
+export CCACHE_DISABLE=1
 
 flavour=${1:?usage: kernel.sh FLAVOUR | --src [SERIES]}
 top=$(cd "$(dirname "$0")/.." && pwd)
