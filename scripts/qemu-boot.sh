@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Boot an x86_64 test VM under QEMU (TCG, 2 CPUs) with the host's root as its
+# Boot an x86_64 test VM under QEMU (TCG, 2 CPUs; an x86 debug lane takes
+# MDEVFW_CPUS from vm-run.sh --cpus) with the host's root as its
 # root over virtio 9p, writable, and run selftests/lib/guest-init.sh in it.
 #
 #   scripts/qemu-boot.sh LANE RUN HOST_TIMEOUT
@@ -37,6 +38,7 @@ last_line() {
 last=
 # The stock lanes' memory; the x86 debug lanes take less (below).
 mem=2G
+smp=2
 # no_timer_check: a starved TCG vCPU fails the boot-time IO-APIC timer test
 # ("..MP-BIOS bug: 8254 timer not connected to IO-APIC") for no real reason.
 # no5lvl: with 5-level paging the KASAN kernel once reported a
@@ -58,6 +60,9 @@ x86-debug-smp|x86-debug-smp-6.1*)
 	# lane's devlink boot took 79 s, with 1 GB 42 s. KASAN's quarantine
 	# (a 32nd of the memory) is then 32 MB.
 	mem=1G
+	# Two CPUs for the races; vm-run.sh --cpus 1 for a boot that has
+	# none (selftests/run.sh: every boot on this lane but "smp").
+	smp=${MDEVFW_CPUS:-2}
 	;;
 stock|stock-6.1)
 	if [ "$lane" = stock ]; then
@@ -103,7 +108,7 @@ esac
 # KASAN kernel on a loaded TCG host did not finish in ACPI's 30 s loop limit
 # (AE_AML_LOOP_TIMEOUT), and that boot never reached init. No NIC: none needed.
 exec timeout -k 10 "$host_timeout" qemu-system-x86_64 -machine q35 -nic none \
-	-accel tcg,thread=multi -cpu max,-cx16 -smp 2 -m "$mem" -nographic -no-reboot \
+	-accel tcg,thread=multi -cpu max,-cx16 -smp "$smp" -m "$mem" -nographic -no-reboot \
 	-kernel "$kernel" "${initrd[@]}" \
 	-virtfs local,path=/,mount_tag=hostroot,security_model=passthrough,multidevs=remap \
 	-virtfs local,path="$run",mount_tag=mdevfw_run,security_model=passthrough \

@@ -4,8 +4,9 @@
 # Boot a test kernel with the host's root, run CMD in the repository, then
 # read the whole kernel log for splats.
 #
-#   vm-run.sh [--lane L] [--timeout S] [--expect KIND] [--quiet] [--mem M] CMD...
-#   vm-run.sh [--lane L] [--run DIR] --plan FILE
+#   vm-run.sh [--lane L] [--timeout S] [--expect KIND] [--quiet] [--mem M]
+#             [--cpus N] CMD...
+#   vm-run.sh [--lane L] [--run DIR] [--cpus N] --plan FILE
 #
 # --plan runs several tests in one boot (selftests/run.sh uses it): FILE has
 # one test a line, "NAME TIMEOUT COMMAND...". The runner then reads each
@@ -16,6 +17,7 @@
 # Lanes: uml-debug (default), uml-bench, x86-debug-smp, stock, and 6.1's
 # x86-debug-smp-6.1, uml-debug-6.1 and stock-6.1 (and the naive lanes).
 # --mem sets a UML guest's memory (default 1G; the benchmarks need more).
+# --cpus sets an x86 debug lane's CPUs (default 2; UML has one).
 # Inside, CMD runs in the repository with MDEVFW_MODDIR (the lane's freshly
 # built modules), MDEVFW_KSRC (the kernel source, for the kselftest
 # headers) and selftests/lib/guest.sh (helpers such as mdevfw_load).
@@ -29,6 +31,7 @@ timeout=120
 expect=
 quiet=
 mem=1G
+cpus=2
 plan=
 run=
 while [ $# -gt 0 ]; do
@@ -38,6 +41,7 @@ while [ $# -gt 0 ]; do
 	--expect) expect=$2; shift 2 ;;
 	--quiet) quiet=1; shift ;;
 	--mem) mem=$2; shift 2 ;;
+	--cpus) cpus=$2; shift 2 ;;
 	--plan) plan=$2; shift 2 ;;
 	--run) run=$2; shift 2 ;;
 	--) shift; break ;;
@@ -170,7 +174,7 @@ uml-debug|uml-bench|uml-debug-naive*|uml-debug-6.1*)
 	fi
 	;;
 x86-debug-smp*|stock|stock-6.1)
-	"$top/scripts/qemu-boot.sh" "$lane" "$run" "$host_timeout" >"$run/console.log" 2>&1
+	MDEVFW_CPUS=$cpus "$top/scripts/qemu-boot.sh" "$lane" "$run" "$host_timeout" >"$run/console.log" 2>&1
 	vmrc=$?
 	;;
 *)
