@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 #
 # Sourced by the scripts that build our modules (build-modules.sh,
 # vendor-build.sh): their compiles go through ccache when it is installed

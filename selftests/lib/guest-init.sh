@@ -248,10 +248,10 @@ if [ "${KMEMLEAK:-off}" = on ] && [ "${KMEMLEAK_SCAN:-on}" = on ] && [ ! -e "$RU
 			# Microseconds, to the 6 s the second scan must wait.
 			start=${start/./}
 			now=${EPOCHREALTIME/./}
-			left=$((6000000 - (now - start)))
-			[ $left -le 0 ] || sleep "$((left / 1000000)).$(printf %06d $((left % 1000000)))"
+			rest=$((6000000 - (now - start)))
+			[ $rest -le 0 ] || sleep "$((rest / 1000000)).$(printf %06d $((rest % 1000000)))"
 		fi
-		if [ -n "$left" ] && echo scan >/sys/kernel/debug/kmemleak; then
+		if [ -n "${rest:-}" ] && echo scan >/sys/kernel/debug/kmemleak; then
 			cat /sys/kernel/debug/kmemleak >"$RUN/kmemleak.txt"
 			echo scanned >"$RUN/kmemleak.state"
 		else
