@@ -9,7 +9,7 @@ set -eu
 say() { printf '\n### %s\n' "$*"; }
 run() { printf '$ %s\n' "$*"; eval "$@"; }
 
-say "9. QEMU takes an mdev (Debian's kernel and QEMU, in the stock lane's VM)"
+say "10. QEMU takes an mdev (Debian's kernel and QEMU, in the stock lane's VM)"
 mdevfw_load sample
 mdevfw_kmod vfio_iommu_type1
 run 'echo "1 8" > /sys/bus/msample/new_device'
