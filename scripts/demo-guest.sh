@@ -4,7 +4,7 @@
 set -eu
 . selftests/lib/guest.sh
 say() { printf '\n### %s\n' "$*"; }
-run() { printf '$ %s\n' "$*"; eval "$@"; }
+run() { printf '$ %s\n' "$*"; eval "$*"; }
 
 mkdir -p /etc/mdevctl.d/scripts.d/callouts /etc/mdevctl.d/scripts.d/notifiers
 say "Load the framework and the sample vendor driver"

@@ -7,7 +7,7 @@
 set -eu
 . selftests/lib/guest.sh
 say() { printf '\n### %s\n' "$*"; }
-run() { printf '$ %s\n' "$*"; eval "$@"; }
+run() { printf '$ %s\n' "$*"; eval "$*"; }
 
 say "10. QEMU takes an mdev (Debian's kernel and QEMU, in the stock lane's VM)"
 mdevfw_load sample
