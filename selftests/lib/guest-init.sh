@@ -226,6 +226,7 @@ while read -r name tmo cmd; do
 	echo "$taint" >"$RUN/t.$name.tainted"
 	echo $((EPOCHSECONDS - start)) >"$RUN/t.$name.secs"
 	echo "mdevfw-test: end $name" >/dev/kmsg
+	ended=$EPOCHREALTIME
 done <"$RUN/plan"
 
 # On a lane with kmemleak, the detector requires "scanned": a kmemleak
@@ -239,19 +240,19 @@ if [ "${KMEMLEAK:-off}" = on ] && [ "${KMEMLEAK_SCAN:-on}" = on ] && [ ! -e "$RU
 	else
 		# A scan reports an unreferenced object only if it was 5 s old
 		# when the scan began and its checksum is the one the scan
-		# before took (mm/kmemleak.c): the first scan records the
-		# checksums, the second, 6 s or more after the last test
-		# ended, reports. Under TCG the first scan takes longer than
-		# that, and the wait is what it leaves.
-		start=$EPOCHREALTIME
-		if echo scan >/sys/kernel/debug/kmemleak; then
-			# Microseconds, to the 6 s the second scan must wait.
-			start=${start/./}
-			now=${EPOCHREALTIME/./}
-			rest=$((6000000 - (now - start)))
-			[ $rest -le 0 ] || sleep "$((rest / 1000000)).$(printf %06d $((rest % 1000000)))"
-		fi
-		if [ -n "${rest:-}" ] && echo scan >/sys/kernel/debug/kmemleak; then
+		# before took; and a scan takes the checksum only of an object
+		# nothing refers to at that moment (mm/kmemleak.c). So the first
+		# scan waits until 6 s after the last test ended: by then what
+		# still pointed at a leak for a while (an object freed after an
+		# RCU grace period or a kfree_rcu() batch, up to 5 s) is gone,
+		# and the leak is white in both scans and old enough for the
+		# second. Scanning at once and waiting between the scans missed
+		# such a leak.
+		ended=${ended:-$EPOCHREALTIME}
+		rest=$((6000000 - (${EPOCHREALTIME/./} - ${ended/./})))
+		[ $rest -le 0 ] || sleep "$((rest / 1000000)).$(printf %06d $((rest % 1000000)))"
+		if echo scan >/sys/kernel/debug/kmemleak &&
+		   echo scan >/sys/kernel/debug/kmemleak; then
 			cat /sys/kernel/debug/kmemleak >"$RUN/kmemleak.txt"
 			echo scanned >"$RUN/kmemleak.state"
 		else
